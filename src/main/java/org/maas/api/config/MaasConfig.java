@@ -1,0 +1,78 @@
+package org.maas.api.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * All of maas-api's own settings. Every key can be overridden by an environment variable
+ * (e.g. {@code maas.tiers.default-tier} as {@code MAAS_TIERS_DEFAULT_TIER}).
+ */
+@ConfigMapping(prefix = "maas")
+public interface MaasConfig {
+
+    Gateway gateway();
+
+    Tiers tiers();
+
+    Http http();
+
+    interface Http {
+        /** Larger request bodies get 413 in the JSON error shape. */
+        @WithDefault("64K")
+        MemorySize maxBodySize();
+    }
+
+    interface Gateway {
+        /** The Gateway that protects the models; tier namespaces and the token audience derive from it. */
+        @WithDefault("maas-default-gateway")
+        String name();
+
+        /** Tier namespaces are {@code <prefix><tier>}; by default {@code <gateway-name>-tier-}. */
+        Optional<String> tierNamespacePrefix();
+
+        default String tierNamespacePrefixOrDefault() {
+            return tierNamespacePrefix().orElse(name() + "-tier-");
+        }
+    }
+
+    interface Tiers {
+        /** Where the tier config comes from: a ConfigMap (in a cluster) or a file (local run). */
+        @WithDefault("configmap")
+        SourceKind source();
+
+        /** ConfigMap name, key and namespace (namespace defaults to the service's own). */
+        @WithDefault("tier-to-group-mapping")
+        String configMapName();
+
+        Optional<String> configMapNamespace();
+
+        @WithDefault("tiers")
+        String configMapKey();
+
+        /** File source: a path to watch; when unset, the bundled default tiers (not watched). */
+        Optional<String> file();
+
+        /** How often the file source looks for changes. */
+        @WithDefault("500ms")
+        Duration filePollInterval();
+
+        /** Answered when no tier matches; unset means 404 (fail closed in the AuthPolicy). */
+        Optional<String> defaultTier();
+
+        /** Input limits of the lookup endpoint. */
+        @WithDefault("256")
+        int maxGroups();
+
+        @WithDefault("1024")
+        int maxGroupLength();
+
+        /** Lets the benchmark compare the lookup with a constant answer of the same size. */
+        @WithDefault("false")
+        boolean benchmarkBaseline();
+    }
+
+    enum SourceKind { configmap, file }
+}

@@ -1,0 +1,15 @@
+package org.maas.api.error;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The one error shape every endpoint answers with. */
+@Schema(name = "Error", description = "Every error answer has this shape, with Content-Type application/json")
+public record ApiError(
+        @Schema(description = "Machine-readable code", example = "bad_request",
+                enumeration = {"bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed",
+                        "not_acceptable", "payload_too_large", "unsupported_media_type", "internal_error",
+                        "unavailable"})
+        String error,
+        @Schema(description = "What went wrong and what to fix", example = "groups must be a non-empty list of strings")
+        String message) {
+}

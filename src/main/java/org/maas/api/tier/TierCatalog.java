@@ -1,0 +1,94 @@
+package org.maas.api.tier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.jboss.logging.Logger;
+import org.maas.api.config.MaasConfig;
+
+/**
+ * The tier config being served. Sources hand it new config text; a valid one replaces the index in
+ * one volatile write, an invalid one is rejected and the last good index keeps serving. Lookups read
+ * the volatile field only: no lock, no parsing, no API call on the hot path.
+ */
+@ApplicationScoped
+public class TierCatalog {
+
+    private static final Logger LOG = Logger.getLogger(TierCatalog.class);
+
+    /** The outcome of the latest change a source reported, shown on the readiness data. */
+    public record Status(String result, String origin, Instant at, List<String> problems) {
+    }
+
+    private final MaasConfig config;
+    private final TierConfigParser parser;
+    private final Counter applied;
+    private final Counter rejected;
+    private volatile TierIndex current;
+    private volatile Status lastChange;
+    private String lastText;
+    private long versions;
+
+    public TierCatalog(MaasConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.parser = new TierConfigParser(config.gateway().tierNamespacePrefixOrDefault());
+        this.applied = reloads(registry, "applied");
+        this.rejected = reloads(registry, "rejected");
+        Gauge.builder("maas_tier_config_version", this, c -> c.current == null ? 0 : c.current.version())
+                .description("Version of the tier config being served (0: none loaded yet)")
+                .register(registry);
+    }
+
+    private static Counter reloads(MeterRegistry registry, String result) {
+        return Counter.builder("maas_tier_config_reloads").tag("result", result)
+                .description("Tier config changes by result").register(registry);
+    }
+
+    /** The index being served, or null before any good config has loaded. */
+    public TierIndex current() {
+        return current;
+    }
+
+    public Status lastChange() {
+        return lastChange;
+    }
+
+    /** Validates and, if good, serves this config text. Identical text is ignored. */
+    public synchronized void apply(String text, String origin) {
+        if (current != null && Objects.equals(text, lastText)) {
+            return;
+        }
+        try {
+            List<Tier> tiers = parser.parse(text);
+            TierIndex index = new TierIndex(versions + 1, origin, tiers,
+                    config.gateway().tierNamespacePrefixOrDefault(), config.tiers().defaultTier());
+            versions++;
+            current = index;
+            lastText = text;
+            lastChange = new Status("applied", origin, Instant.now(), List.of());
+            applied.increment();
+            LOG.infof("tier config version %d applied from %s: tiers %s", index.version(), origin,
+                    tiers.stream().map(Tier::name).toList());
+        } catch (InvalidTierConfigException e) {
+            lastText = null; // a later revert to the last good text must apply again
+            lastChange = new Status("rejected", origin, Instant.now(), e.problems());
+            rejected.increment();
+            LOG.errorf("tier config from %s rejected, %s: %s", origin,
+                    current == null ? "no tier config is served yet" : "still serving version " + current.version(),
+                    String.join("; ", e.problems()));
+        }
+    }
+
+    /** The source is gone (e.g. the ConfigMap was deleted): keep serving the last good config. */
+    public synchronized void sourceRemoved(String origin) {
+        lastText = null;
+        lastChange = new Status("removed", origin, Instant.now(),
+                List.of("the source is gone; the last good config keeps serving until it returns"));
+        LOG.warnf("tier config source %s removed; %s", origin,
+                current == null ? "no tier config is served" : "still serving version " + current.version());
+    }
+}

@@ -1,0 +1,45 @@
+package org.maas.api.tier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/** Lookups by tier and outcome, and how long resolving took. Counters are cached: no registry work per call. */
+@ApplicationScoped
+class TierLookupMetrics {
+
+    enum Outcome { matched, default_tier, not_found, unavailable }
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Timer latency;
+
+    TierLookupMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.latency = Timer.builder("maas_tier_lookup")
+                .description("Time to resolve groups to a tier, inside the service")
+                .serviceLevelObjectives(Duration.ofNanos(10_000), Duration.ofNanos(50_000), Duration.ofNanos(100_000),
+                        Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(20))
+                .register(registry);
+    }
+
+    void count(Outcome outcome, String tier) {
+        String key = outcome.name() + '/' + tier;
+        Counter counter = counters.get(key);
+        if (counter == null) {
+            counter = counters.computeIfAbsent(key, k -> Counter.builder("maas_tier_lookups")
+                    .description("Tier lookups by tier and outcome")
+                    .tag("outcome", outcome.name()).tag("tier", tier).register(registry));
+        }
+        counter.increment();
+    }
+
+    void recordSince(long startNanos) {
+        latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+}

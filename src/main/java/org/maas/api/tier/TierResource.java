@@ -1,0 +1,140 @@
+package org.maas.api.tier;
+
+import io.smallrye.common.annotation.NonBlocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.maas.api.config.MaasConfig;
+import org.maas.api.error.ApiError;
+import org.maas.api.error.ApiException;
+import org.maas.api.tier.TierLookupMetrics.Outcome;
+
+@Path("/v1/tiers")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "tiers", description = "Subscription tiers and the lookup Authorino calls")
+public class TierResource {
+
+    private final TierResolver resolver;
+    private final TierLookupMetrics metrics;
+    private final int maxGroups;
+    private final int maxGroupLength;
+
+    TierResource(TierResolver resolver, TierLookupMetrics metrics, MaasConfig config) {
+        this.resolver = resolver;
+        this.metrics = metrics;
+        this.maxGroups = config.tiers().maxGroups();
+        this.maxGroupLength = config.tiers().maxGroupLength();
+    }
+
+    @POST
+    @Path("/lookup")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @NonBlocking // a few map reads: answered on the event loop, no worker-thread hop
+    @Operation(summary = "Resolve groups to a tier",
+            description = "Called by Authorino's HTTP metadata callout. Among the tiers holding any of the groups, "
+                    + "the highest level wins; equal levels go to the first in the config. Every answer is a JSON "
+                    + "object, because Authorino ignores the status code: a policy checks that `tier` is present.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TierLookupRequest.class),
+            examples = @ExampleObject(name = "user", value = "{\"groups\": [\"system:authenticated\", \"premium-users\"]}")))
+    @APIResponse(responseCode = "200", description = "The tier",
+            content = @Content(schema = @Schema(implementation = TierLookupResponse.class),
+                    examples = @ExampleObject(name = "premium", value = "{\"tier\": \"premium\", \"displayName\": \"Premium Tier\"}")))
+    @APIResponse(responseCode = "404", description = "No tier holds any of the groups and no default tier is set",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "none",
+                    value = "{\"error\": \"not_found\", \"message\": \"no tier for groups [nobody]\"}")))
+    @APIResponse(responseCode = "400", description = "Missing, empty or malformed groups",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "413", description = "Body over the size limit",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "415", description = "Body not sent as application/json",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "No valid tier config loaded yet",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public TierLookupResponse lookup(TierLookupRequest request) {
+        long start = System.nanoTime();
+        List<String> groups = validGroups(request);
+        TierIndex index = index();
+        Tier tier = index.resolve(groups);
+        Outcome outcome = Outcome.matched;
+        if (tier == null) {
+            tier = index.defaultTier();
+            outcome = Outcome.default_tier;
+        }
+        metrics.recordSince(start);
+        if (tier == null) {
+            metrics.count(Outcome.not_found, "none");
+            throw ApiException.notFound("no tier for groups " + abbreviate(groups));
+        }
+        metrics.count(outcome, tier.name());
+        return TierLookupResponse.of(tier);
+    }
+
+    @GET
+    @Operation(summary = "List the configured tiers", description = "Highest level first; group lists are not shown.")
+    @APIResponse(responseCode = "200", description = "The tiers",
+            content = @Content(schema = @Schema(implementation = TierInfo.class, type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)))
+    @APIResponse(responseCode = "503", description = "No valid tier config loaded yet",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @NonBlocking
+    public List<TierInfo> list() {
+        return resolver.index().byLevel().stream().map(TierInfo::of).toList();
+    }
+
+    private TierIndex index() {
+        try {
+            return resolver.index();
+        } catch (ApiException e) {
+            metrics.count(Outcome.unavailable, "none");
+            throw e;
+        }
+    }
+
+    /** Keeps the 404 message small: Authorino caches answers up to about 1 KB. */
+    private static String abbreviate(List<String> groups) {
+        int shown = 8;
+        return groups.size() <= shown ? groups.toString()
+                : groups.subList(0, shown) + " and " + (groups.size() - shown) + " more";
+    }
+
+    private List<String> validGroups(TierLookupRequest request) {
+        String problem = problem(request);
+        if (problem != null) {
+            throw ApiException.badRequest(problem);
+        }
+        return request.groups();
+    }
+
+    private String problem(TierLookupRequest request) {
+        if (request == null || request.groups() == null) {
+            return "the body must be a JSON object with \"groups\": a non-empty list of group names";
+        }
+        List<String> groups = request.groups();
+        if (groups.isEmpty()) {
+            return "groups must not be empty";
+        }
+        if (groups.size() > maxGroups) {
+            return "too many groups: " + groups.size() + ", at most " + maxGroups;
+        }
+        for (int i = 0; i < groups.size(); i++) {
+            String group = groups.get(i);
+            if (group == null || group.isEmpty()) {
+                return "groups[" + i + "] must be a non-empty string";
+            }
+            if (group.length() > maxGroupLength) {
+                return "groups[" + i + "] is too long: at most " + maxGroupLength + " characters";
+            }
+        }
+        return null;
+    }
+}
