@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,10 @@ public interface MaasConfig {
 
     Http http();
 
+    Identity identity();
+
+    Tokens tokens();
+
     interface Http {
         /** Larger request bodies get 413 in the JSON error shape. */
         @WithDefault("64K")
@@ -29,6 +34,9 @@ public interface MaasConfig {
         /** The Gateway that protects the models; tier namespaces and the token audience derive from it. */
         @WithDefault("maas-default-gateway")
         String name();
+
+        @WithDefault("openshift-ingress")
+        String namespace();
 
         /** Tier namespaces are {@code <prefix><tier>}; by default {@code <gateway-name>-tier-}. */
         Optional<String> tierNamespacePrefix();
@@ -72,6 +80,33 @@ public interface MaasConfig {
         /** Lets the benchmark compare the lookup with a constant answer of the same size. */
         @WithDefault("false")
         boolean benchmarkBaseline();
+    }
+
+    interface Identity {
+        /** Audiences for the TokenReview of callers' own tokens; empty means the API server's own. */
+        Optional<List<String>> audiences();
+
+        /** How long a positive TokenReview is reused (never past the token's own expiry). */
+        @WithDefault("30s")
+        Duration reviewCacheTtl();
+    }
+
+    interface Tokens {
+        /** Audience of minted tokens; by default {@code <gateway-name>-sa}, what the AuthPolicy reviews. */
+        Optional<String> audience();
+
+        default String audienceOrDefault(Gateway gateway) {
+            return audience().orElse(gateway.name() + "-sa");
+        }
+
+        @WithDefault("4h")
+        Duration defaultExpiration();
+
+        @WithDefault("10m")
+        Duration minExpiration();
+
+        @WithDefault("720h")
+        Duration maxExpiration();
     }
 
     enum SourceKind { configmap, file }
