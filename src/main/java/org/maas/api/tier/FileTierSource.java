@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +18,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Tier config from a file, for runs without a cluster. The file is polled (a cheap stat, then a read
- * when its size or time changed) rather than watched with inotify, because editors replace files by
+ * when its size, time or inode changed) rather than watched with inotify, because editors replace files by
  * rename and mounted ConfigMaps swap symlinks, both of which inotify watches miss or misreport.
  */
 final class FileTierSource implements AutoCloseable {
@@ -29,6 +31,7 @@ final class FileTierSource implements AutoCloseable {
     private final ScheduledExecutorService poller;
     private long lastModified = -1;
     private long lastSize = -1;
+    private Object lastKey;
     private byte[] lastContent;
     private boolean missing;
 
@@ -58,14 +61,16 @@ final class FileTierSource implements AutoCloseable {
 
     private void poll() {
         try {
-            long modified = Files.getLastModifiedTime(path).toMillis();
-            long size = Files.size(path);
-            if (modified == lastModified && size == lastSize && !missing) {
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            Object key = attributes.fileKey(); // a file replaced by rename is a new inode
+            long modified = attributes.lastModifiedTime().toMillis();
+            if (modified == lastModified && attributes.size() == lastSize && Objects.equals(key, lastKey) && !missing) {
                 return;
             }
             byte[] content = Files.readAllBytes(path);
             lastModified = modified;
-            lastSize = size;
+            lastSize = attributes.size();
+            lastKey = key;
             missing = false;
             if (!Arrays.equals(content, lastContent)) {
                 lastContent = content;
