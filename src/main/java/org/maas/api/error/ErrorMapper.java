@@ -71,6 +71,9 @@ public class ErrorMapper {
         if (e instanceof UnrecognizedPropertyException u) {
             return "unknown field '" + u.getPropertyName() + "'; allowed: " + u.getKnownPropertyIds();
         }
+        if (e instanceof MismatchedInputException m && m.getOriginalMessage().startsWith("Trailing token")) {
+            return "the body is not valid JSON: something follows the closing '}'";
+        }
         if (e instanceof MismatchedInputException m) {
             String path = path(m);
             return (path.isEmpty() ? "the body" : path) + " has the wrong type: expected " + expected(m.getTargetType());

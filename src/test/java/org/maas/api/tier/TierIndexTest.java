@@ -1,0 +1,91 @@
+package org.maas.api.tier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class TierIndexTest {
+
+    private static final String PREFIX = "maas-default-gateway-tier-";
+
+    private static final List<Tier> TIERS = List.of(
+            new Tier("free", "Free Tier", null, 0, List.of("system:authenticated")),
+            new Tier("premium", null, null, 1, List.of("premium-users", "shared")),
+            new Tier("enterprise", null, null, 2, List.of("enterprise-users", "shared")),
+            new Tier("partner", null, null, 2, List.of("partners", "tie")),
+            new Tier("gold", null, null, 2, List.of("tie")));
+
+    private final TierIndex index = index(Optional.empty());
+
+    @Test
+    void theHighestLevelAmongTheUsersGroupsWins() {
+        assertEquals("free", name(List.of("system:authenticated")));
+        assertEquals("premium", name(List.of("system:authenticated", "premium-users")));
+        assertEquals("enterprise", name(List.of("premium-users", "enterprise-users", "system:authenticated")));
+        assertEquals("enterprise", name(List.of("enterprise-users", "premium-users")), "order of groups is irrelevant");
+    }
+
+    @Test
+    void aGroupInSeveralTiersMapsToTheHighest() {
+        assertEquals("enterprise", name(List.of("shared")));
+    }
+
+    @Test
+    void equalLevelsGoToTheFirstTierInConfigOrder() {
+        assertEquals("partner", name(List.of("tie")));
+        assertEquals("enterprise", name(List.of("partners", "enterprise-users")));
+        assertEquals("enterprise", name(List.of("enterprise-users", "partners")));
+    }
+
+    @Test
+    void serviceAccountsOfATierNamespaceResolveToThatTier() {
+        List<String> minted = List.of("system:serviceaccounts", "system:serviceaccounts:" + PREFIX + "premium",
+                "system:authenticated");
+        assertEquals("premium", name(minted));
+        assertEquals("enterprise", name(List.of("system:serviceaccounts:" + PREFIX + "enterprise")));
+        assertNull(index.resolve(List.of("system:serviceaccounts:other-namespace")));
+    }
+
+    @Test
+    void unknownGroupsResolveToNothingWithoutADefaultTier() {
+        assertNull(index.resolve(List.of("nobody", "nothing")));
+        assertNull(index.defaultTier());
+    }
+
+    @Test
+    void theDefaultTierIsOnlyOfferedWhenConfigured() throws Exception {
+        TierIndex withDefault = index(Optional.of("free"));
+        assertEquals("free", withDefault.defaultTier().name());
+        assertNull(withDefault.resolve(List.of("nobody")), "resolve reports matches only");
+    }
+
+    @Test
+    void aDefaultTierThatIsNotConfiguredIsRejected() {
+        InvalidTierConfigException e = assertThrows(InvalidTierConfigException.class,
+                () -> new TierIndex(1, "test", TIERS, PREFIX, Optional.of("platinum")));
+        assertEquals(List.of("the default tier 'platinum' (maas.tiers.default-tier) is not in the config"), e.problems());
+    }
+
+    @Test
+    void listsTiersFromTheHighestLevelDownKeepingConfigOrderOnTies() {
+        assertEquals(List.of("enterprise", "partner", "gold", "premium", "free"),
+                index.byLevel().stream().map(Tier::name).toList());
+    }
+
+    private String name(List<String> groups) {
+        Tier tier = index.resolve(groups);
+        return tier == null ? null : tier.name();
+    }
+
+    private static TierIndex index(Optional<String> defaultTier) {
+        try {
+            return new TierIndex(1, "test", TIERS, PREFIX, defaultTier);
+        } catch (InvalidTierConfigException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
