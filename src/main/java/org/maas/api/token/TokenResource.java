@@ -1,6 +1,6 @@
 package org.maas.api.token;
 
-import jakarta.ws.rs.Consumes;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.maas.api.error.ApiError;
+import org.maas.api.identity.Caller;
 import org.maas.api.identity.CallerAuthenticator;
 
 @Path("/v1/tokens")
@@ -42,14 +43,15 @@ public class TokenResource {
 
     private final CallerAuthenticator authenticator;
     private final TokenIssuer issuer;
+    private final MintRequestReader reader;
 
-    TokenResource(CallerAuthenticator authenticator, TokenIssuer issuer) {
+    TokenResource(CallerAuthenticator authenticator, TokenIssuer issuer, MintRequestReader reader) {
         this.authenticator = authenticator;
         this.issuer = issuer;
+        this.reader = reader;
     }
 
     @POST
-    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Mint a token for the gateway",
             description = "Authenticates your bearer token with a TokenReview, finds your tier from your groups and"
                     + " issues a token for your ServiceAccount in the tier's namespace. Minting again gives another"
@@ -66,8 +68,13 @@ public class TokenResource {
     @APIResponse(responseCode = "400", description = "Unparsable or out-of-range expiration, unknown field, malformed JSON",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "range",
                     value = "{\"error\": \"bad_request\", \"message\": \"expiration: \\\"9m59s\\\" is out of range; send a duration between 10m and 720h ...\"}")))
-    public Response mint(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, MintTokenRequest request) {
-        TokenResponse token = issuer.mint(authenticator.authenticate(authorization), request);
+    @APIResponse(responseCode = "415", description = "A body not sent as application/json",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Response mint(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                         @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body)
+            throws JsonProcessingException {
+        Caller caller = authenticator.authenticate(authorization);
+        TokenResponse token = issuer.mint(caller, reader.read(contentType, body));
         return Response.status(Response.Status.CREATED).entity(token).build();
     }
 
