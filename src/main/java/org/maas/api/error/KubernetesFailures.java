@@ -21,7 +21,7 @@ public final class KubernetesFailures {
      */
     public static ApiException translate(KubernetesClientException e, String permission) {
         int code = e.getCode();
-        if (code == 0 || code == 429 || code >= 500) {
+        if (code <= 0 || code == 429 || code >= 500) { // no HTTP answer at all: -1 or 0
             LOG.warnf("Kubernetes API unavailable (%s) while trying to %s", describe(e), permission);
             return ApiException.unavailable("the Kubernetes API is unavailable; retry shortly", RETRY_AFTER_SECONDS);
         }
@@ -42,6 +42,6 @@ public final class KubernetesFailures {
             return "HTTP " + e.getCode() + ": " + e.getStatus().getMessage();
         }
         Throwable cause = e.getCause() != null ? e.getCause() : e;
-        return cause.getClass().getSimpleName() + (e.getCode() > 0 ? " HTTP " + e.getCode() : "");
+        return cause.getClass().getSimpleName() + (e.getCode() > 0 ? " HTTP " + e.getCode() : " (no answer)");
     }
 }
