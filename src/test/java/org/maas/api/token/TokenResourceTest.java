@@ -46,6 +46,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.maas.api.testing.KubernetesApiStub;
 import org.maas.api.testing.KubernetesApiStubResource;
+import org.maas.api.testing.LogCapture;
 
 @QuarkusTest
 @WithTestResource(KubernetesApiStubResource.class)
@@ -299,11 +300,34 @@ class TokenResourceTest {
     void anRbacDenialIsAnInternalErrorWithoutDetails() {
         String bearer = api.addUser("grace", "system:authenticated");
         api.forbid("POST", "/api/v1/namespaces/" + FREE + "/serviceaccounts/" + ServiceAccountNames.forUser("grace") + "/token");
-        try {
+        try (LogCapture log = LogCapture.start()) {
             mint(bearer, null).statusCode(500).contentType(ContentType.JSON).body("error", equalTo("internal_error"))
                     .body("message", containsString("logged"));
+            assertTrue(log.lines().stream().anyMatch(line -> line.contains("not allowed to create serviceaccounts/token")),
+                    "the log names the missing permission");
         } finally {
             api.recover();
+        }
+    }
+
+    @Test
+    void oneAuditLinePerMintAndRevokeAndNeverAToken() {
+        String bearer = api.addUser("ivy \"quoted\"", "system:authenticated");
+        String account = ServiceAccountNames.forUser("ivy \"quoted\"");
+        String token;
+        List<String> lines;
+        try (LogCapture log = LogCapture.start()) {
+            token = mint(bearer, null).statusCode(201).extract().path("token");
+            given().header("Authorization", "Bearer " + bearer).when().delete(tokens).then().statusCode(204);
+            lines = log.lines();
+        }
+        List<String> audit = lines.stream().filter(l -> l.startsWith("maas.audit ")).toList();
+        assertEquals(2, audit.size(), audit.toString());
+        assertTrue(audit.get(0).contains("event=token_mint outcome=success user=\"ivy \\\"quoted\\\"\" tier=\"free\" namespace=\""
+                + FREE + "\" serviceAccount=\"" + account + "\" expiresAt=20"), audit.get(0));
+        assertTrue(audit.get(1).contains("event=token_revoke outcome=success"), audit.get(1));
+        for (String line : lines) {
+            assertFalse(line.contains(bearer) || line.contains(token), "a token was logged: " + line);
         }
     }
 
