@@ -41,8 +41,10 @@ final class Expiration {
             }
             return inRange(Duration.ofSeconds(seconds.longValue()), value.asText() + " seconds");
         }
-        if (value.isNumber()) {
-            throw invalid(abbreviate(value.asText()) + " is not a whole number of seconds");
+        if (value.isNumber()) { // 7200.5, 7200.0, 1e99: JSON floats
+            boolean whole = value.decimalValue().stripTrailingZeros().scale() <= 0;
+            throw invalid(abbreviate(value.asText()) + (whole ? " must be written as a plain integer (and be in range)"
+                    : " is not a whole number of seconds"));
         }
         throw invalid("got a JSON " + value.getNodeType().name().toLowerCase());
     }

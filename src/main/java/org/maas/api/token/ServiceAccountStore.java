@@ -68,12 +68,22 @@ class ServiceAccountStore {
     }
 
     private void createServiceAccount(String namespace, String name, String tier, String username) {
+        createServiceAccount(namespace, name, tier, username, false);
+    }
+
+    private void createServiceAccount(String namespace, String name, String tier, String username,
+                                      boolean namespaceRetried) {
         ServiceAccount object = new ServiceAccountBuilder().withNewMetadata().withNamespace(namespace).withName(name)
                 .withLabels(ManagedObjects.labels(tier)).withAnnotations(Map.of(ManagedObjects.USERNAME, username))
                 .endMetadata().build();
         try {
             client.serviceAccounts().inNamespace(namespace).resource(object).create();
         } catch (KubernetesClientException e) {
+            if (e.getCode() == NOT_FOUND && !namespaceRetried) { // the cache still had a deleted namespace
+                createNamespace(namespace, tier);
+                createServiceAccount(namespace, name, tier, username, true);
+                return;
+            }
             if (e.getCode() != CONFLICT) {
                 throw KubernetesFailures.translate(e, "create serviceaccounts in namespace " + namespace);
             }

@@ -205,6 +205,13 @@ class TokenResourceTest {
     }
 
     @Test
+    void aBodyThatIsNotJsonIs415() {
+        given().header("Authorization", "Bearer " + api.addUser("form-user", "system:authenticated"))
+                .contentType(ContentType.URLENC).body("expiration=4h").when().post(tokens).then().statusCode(415)
+                .contentType(ContentType.JSON).body("error", equalTo("unsupported_media_type"));
+    }
+
+    @Test
     void theGrantedExpiryWinsOverTheRequestedOne() {
         api.capTokenExpiration(Duration.ofHours(1)); // like --service-account-max-token-expiration
         try {
@@ -347,7 +354,10 @@ class TokenResourceTest {
         given().when().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.'/v1/tokens'.post.responses.'201'", notNullValue())
                 .body("paths.'/v1/tokens'.delete.responses.'204'", notNullValue())
-                .body("components.schemas.TokenResponse.properties.expiresAt", notNullValue());
+                .body("components.schemas.TokenResponse.properties.expiresAt", notNullValue())
+                .body("components.schemas.MintTokenRequest.properties.expiration.oneOf.type", // a string or a number
+                        org.hamcrest.Matchers.contains("string", "integer"))
+                .body("components.schemas.MintTokenRequest.properties.expiration.type", org.hamcrest.Matchers.nullValue());
     }
 
     private ValidatableResponse mint(String bearer, String body) {
