@@ -57,7 +57,8 @@ public class TokenResource {
                     + " issues a token for your ServiceAccount in the tier's namespace. Minting again gives another"
                     + " token; earlier ones stay valid until they expire or you revoke them. If your tier changed,"
                     + " the tokens of your old tier stop working.")
-    @RequestBody(required = false, content = @Content(schema = @Schema(implementation = MintTokenRequest.class),
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = MintTokenRequest.class),
             examples = {@ExampleObject(name = "duration", value = "{\"expiration\": \"2h30m\"}"),
                     @ExampleObject(name = "seconds", value = "{\"expiration\": 7200}")}))
     @APIResponse(responseCode = "201", description = "The token",

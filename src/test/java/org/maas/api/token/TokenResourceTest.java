@@ -353,6 +353,7 @@ class TokenResourceTest {
     void theOpenApiDocumentDescribesTokens() {
         given().when().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.'/v1/tokens'.post.responses.'201'", notNullValue())
+                .body("paths.'/v1/tokens'.post.requestBody.content.keySet()", org.hamcrest.Matchers.contains("application/json"))
                 .body("paths.'/v1/tokens'.delete.responses.'204'", notNullValue())
                 .body("components.schemas.TokenResponse.properties.expiresAt", notNullValue())
                 .body("components.schemas.MintTokenRequest.properties.expiration.oneOf.type", // a string or a number
