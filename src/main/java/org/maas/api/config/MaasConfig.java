@@ -89,6 +89,10 @@ public interface MaasConfig {
         /** How long a positive TokenReview is reused (never past the token's own expiry). */
         @WithDefault("30s")
         Duration reviewCacheTtl();
+
+        /** At most this many cached reviews (about 300 bytes each); when full, the cache starts over. */
+        @WithDefault("10000")
+        int reviewCacheMaxEntries();
     }
 
     interface Tokens {

@@ -27,6 +27,20 @@ public class ApiException extends RuntimeException {
         return new ApiException(400, "bad_request", message);
     }
 
+    /** No usable credentials: the client should send a bearer token. */
+    public static ApiException unauthorized(String message) {
+        return new ApiException(401, "unauthorized", message, Map.of("WWW-Authenticate", "Bearer"));
+    }
+
+    public static ApiException forbidden(String message) {
+        return new ApiException(403, "forbidden", message);
+    }
+
+    /** Our fault, not the client's: the details go to the log, never to the client. */
+    public static ApiException internal(String message) {
+        return new ApiException(500, "internal_error", message);
+    }
+
     public static ApiException notFound(String message) {
         return new ApiException(404, "not_found", message);
     }

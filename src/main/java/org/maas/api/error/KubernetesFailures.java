@@ -1,0 +1,47 @@
+package org.maas.api.error;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns a failed Kubernetes API call into the answer a client gets. An API server that cannot be
+ * reached, is overloaded or fails is a 503 the client may retry; a call that RBAC forbids is our
+ * deployment's fault, so the client gets a 500 and the log names the permission to grant.
+ */
+public final class KubernetesFailures {
+
+    private static final Logger LOG = Logger.getLogger(KubernetesFailures.class);
+    static final int RETRY_AFTER_SECONDS = 5;
+
+    private KubernetesFailures() {
+    }
+
+    /**
+     * @param permission what maas-api tried, in RBAC terms, e.g. {@code create serviceaccounts/token in namespace x}
+     */
+    public static ApiException translate(KubernetesClientException e, String permission) {
+        int code = e.getCode();
+        if (code <= 0 || code == 429 || code >= 500) { // no HTTP answer at all: -1 or 0
+            LOG.warnf("Kubernetes API unavailable (%s) while trying to %s", describe(e), permission);
+            return ApiException.unavailable("the Kubernetes API is unavailable; retry shortly", RETRY_AFTER_SECONDS);
+        }
+        if (code == 403) {
+            LOG.errorf("RBAC: maas-api's ServiceAccount is not allowed to %s; grant that permission (%s)",
+                    permission, describe(e));
+        } else if (code == 401) {
+            LOG.errorf("the Kubernetes API rejected maas-api's own credentials while trying to %s", permission);
+        } else {
+            LOG.errorf("the Kubernetes API answered %d while trying to %s (%s)", code, permission, describe(e));
+        }
+        return ApiException.internal("maas-api could not complete the request; the cause has been logged");
+    }
+
+    /** The API server's own status message; never the request, which may carry a token. */
+    private static String describe(KubernetesClientException e) {
+        if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+            return "HTTP " + e.getCode() + ": " + e.getStatus().getMessage();
+        }
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        return cause.getClass().getSimpleName() + (e.getCode() > 0 ? " HTTP " + e.getCode() : " (no answer)");
+    }
+}

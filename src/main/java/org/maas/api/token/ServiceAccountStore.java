@@ -1,0 +1,142 @@
+package org.maas.api.token;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.maas.api.error.ApiException;
+import org.maas.api.error.KubernetesFailures;
+
+/**
+ * The Kubernetes writes behind tokens: tier namespaces, users' ServiceAccounts and their TokenRequests.
+ * Creates are idempotent (AlreadyExists is success), so concurrent first mints converge on one account.
+ */
+@ApplicationScoped
+class ServiceAccountStore {
+
+    private static final Logger LOG = Logger.getLogger(ServiceAccountStore.class);
+    private static final int CONFLICT = 409;
+    private static final int NOT_FOUND = 404;
+
+    private final KubernetesClient client;
+    private final ManagedObjectCache cache;
+
+    ServiceAccountStore(KubernetesClient client, ManagedObjectCache cache) {
+        this.client = client;
+        this.cache = cache;
+    }
+
+    /** Makes sure the user's account exists in the namespace; no API call when the cache already has it. */
+    void ensure(String namespace, String name, String tier, String username) {
+        var cached = cache.serviceAccount(namespace, name);
+        if (cached.isPresent()) {
+            checkOwner(cached.get(), username);
+            return;
+        }
+        if (!cache.namespaceExists(namespace)) {
+            createNamespace(namespace, tier);
+        }
+        createServiceAccount(namespace, name, tier, username);
+    }
+
+    /** Creates namespace and account whatever the cache says: after the API server said the account is gone. */
+    void recreate(String namespace, String name, String tier, String username) {
+        createNamespace(namespace, tier);
+        createServiceAccount(namespace, name, tier, username);
+    }
+
+    private void createNamespace(String namespace, String tier) {
+        Namespace object = new NamespaceBuilder().withNewMetadata().withName(namespace)
+                .withLabels(ManagedObjects.labels(tier)).endMetadata().build();
+        try {
+            client.namespaces().resource(object).create();
+            LOG.infof("created tier namespace %s", namespace);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != CONFLICT) {
+                throw KubernetesFailures.translate(e, "create namespaces (cluster scope)");
+            }
+        }
+    }
+
+    private void createServiceAccount(String namespace, String name, String tier, String username) {
+        createServiceAccount(namespace, name, tier, username, false);
+    }
+
+    private void createServiceAccount(String namespace, String name, String tier, String username,
+                                      boolean namespaceRetried) {
+        ServiceAccount object = new ServiceAccountBuilder().withNewMetadata().withNamespace(namespace).withName(name)
+                .withLabels(ManagedObjects.labels(tier)).withAnnotations(Map.of(ManagedObjects.USERNAME, username))
+                .endMetadata().build();
+        try {
+            client.serviceAccounts().inNamespace(namespace).resource(object).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == NOT_FOUND && !namespaceRetried) { // the cache still had a deleted namespace
+                createNamespace(namespace, tier);
+                createServiceAccount(namespace, name, tier, username, true);
+                return;
+            }
+            if (e.getCode() != CONFLICT) {
+                throw KubernetesFailures.translate(e, "create serviceaccounts in namespace " + namespace);
+            }
+            checkOwner(get(namespace, name), username); // created meanwhile: by this user, or a name collision
+        }
+    }
+
+    private ServiceAccount get(String namespace, String name) {
+        try {
+            ServiceAccount account = client.serviceAccounts().inNamespace(namespace).withName(name).get();
+            if (account == null) {
+                throw ApiException.unavailable("the ServiceAccount is being changed concurrently; retry", 1);
+            }
+            return account;
+        } catch (KubernetesClientException e) {
+            throw KubernetesFailures.translate(e, "get serviceaccounts in namespace " + namespace);
+        }
+    }
+
+    /** A name is derived from a hash: refuse to hand out a token of an account that belongs to someone else. */
+    private static void checkOwner(ServiceAccount account, String username) {
+        String owner = ManagedObjects.owner(account);
+        if (!username.equals(owner)) {
+            LOG.errorf("ServiceAccount %s/%s is annotated %s=%s, not for the caller: refusing to issue a token"
+                            + " (name collision or manual edit)", account.getMetadata().getNamespace(),
+                    account.getMetadata().getName(), ManagedObjects.USERNAME, owner == null ? "(none)" : "another user");
+            throw ApiException.internal("maas-api could not complete the request; the cause has been logged");
+        }
+    }
+
+    /** @return the granted token, or null when the account does not exist (any more) */
+    TokenRequest requestToken(String namespace, String name, String audience, Duration expiration) {
+        TokenRequest request = new TokenRequestBuilder().withNewSpec().withAudiences(List.of(audience))
+                .withExpirationSeconds(expiration.getSeconds()).endSpec().build();
+        try {
+            return client.serviceAccounts().inNamespace(namespace).withName(name).tokenRequest(request);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == NOT_FOUND) {
+                return null;
+            }
+            throw KubernetesFailures.translate(e, "create serviceaccounts/token in namespace " + namespace);
+        }
+    }
+
+    /** Deletes the account, which invalidates every token issued for it; gone already is fine. */
+    void delete(ServiceAccount account) {
+        String namespace = account.getMetadata().getNamespace();
+        try {
+            client.serviceAccounts().inNamespace(namespace).withName(account.getMetadata().getName()).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != NOT_FOUND) {
+                throw KubernetesFailures.translate(e, "delete serviceaccounts in namespace " + namespace);
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package org.maas.api.token;
+
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import org.jboss.logging.Logger;
+import org.maas.api.config.MaasConfig;
+import org.maas.api.error.ApiException;
+import org.maas.api.identity.Caller;
+import org.maas.api.identity.JwtClaims;
+import org.maas.api.tier.Tier;
+import org.maas.api.tier.TierResolver;
+
+/**
+ * Mints a user's token in their tier's namespace and revokes all of them. The tier comes from the
+ * caller's reviewed groups; each user has one ServiceAccount per tier namespace, and a token is a
+ * TokenRequest for it, bound to the gateway's audience.
+ */
+@ApplicationScoped
+class TokenIssuer {
+
+    private static final Logger LOG = Logger.getLogger(TokenIssuer.class);
+
+    private final TierResolver tiers;
+    private final ManagedObjectCache cache;
+    private final ServiceAccountStore accounts;
+    private final TokenMetrics metrics;
+    private final Expiration expiration;
+    private final String namespacePrefix;
+    private final String audience;
+
+    TokenIssuer(TierResolver tiers, ManagedObjectCache cache, ServiceAccountStore accounts, TokenMetrics metrics,
+                MaasConfig config) {
+        this.tiers = tiers;
+        this.cache = cache;
+        this.accounts = accounts;
+        this.metrics = metrics;
+        MaasConfig.Tokens tokens = config.tokens();
+        this.expiration = new Expiration(tokens.minExpiration(), tokens.maxExpiration(), tokens.defaultExpiration());
+        this.namespacePrefix = config.gateway().tierNamespacePrefixOrDefault();
+        this.audience = tokens.audienceOrDefault(config.gateway());
+    }
+
+    TokenResponse mint(Caller caller, MintTokenRequest request) {
+        long start = System.nanoTime();
+        String account = ServiceAccountNames.forUser(caller.username());
+        String tier = null;
+        String namespace = null;
+        try {
+            Duration lifetime = expiration.parse(request == null ? null : request.expiration());
+            tier = tierOf(caller).name();
+            namespace = namespacePrefix + tier;
+            cache.start();
+            leaveOtherTiers(caller, account, namespace);
+            accounts.ensure(namespace, account, tier, caller.username());
+            TokenRequest granted = accounts.requestToken(namespace, account, audience, lifetime);
+            if (granted == null) { // the cache still had an account someone deleted: recreate it once
+                accounts.recreate(namespace, account, tier, caller.username());
+                granted = accounts.requestToken(namespace, account, audience, lifetime);
+            }
+            if (granted == null) {
+                throw ApiException.unavailable("the ServiceAccount is being changed concurrently; retry", 1);
+            }
+            TokenResponse response = response(granted);
+            TokenAudit.mint("success", caller.username(), tier, namespace, account,
+                    Instant.ofEpochSecond(response.expiresAt()));
+            metrics.minted(tier, "success", start);
+            return response;
+        } catch (ApiException e) {
+            String outcome = outcome(e);
+            TokenAudit.mint(outcome, caller.username(), tier, namespace, account, null);
+            metrics.minted(tier == null ? "none" : tier, outcome, start);
+            throw e;
+        }
+    }
+
+    private Tier tierOf(Caller caller) {
+        Tier tier = tiers.resolve(caller.groups());
+        if (tier == null) {
+            throw ApiException.forbidden("no tier includes any of your groups " + abbreviate(caller.groups())
+                    + "; ask an administrator to add one of them to a tier");
+        }
+        return tier;
+    }
+
+    /** A user in a new tier loses the accounts (and so the tokens) of the old one. */
+    private void leaveOtherTiers(Caller caller, String account, String namespace) {
+        for (ServiceAccount old : ownAccounts(cache.serviceAccountsNamed(account), caller)) {
+            String oldNamespace = old.getMetadata().getNamespace();
+            if (!oldNamespace.equals(namespace)) {
+                accounts.delete(old);
+                LOG.infof("tier change for %s: deleted ServiceAccount %s/%s of tier %s; tokens of that tier stop"
+                                + " working, the new ones are in %s", TokenAudit.quote(caller.username()), oldNamespace,
+                        account, ManagedObjects.tier(old), namespace);
+                TokenAudit.revoke("tier_change", caller.username(), ManagedObjects.tier(old), oldNamespace, account);
+                metrics.revoked(ManagedObjects.tier(old), "tier_change");
+            }
+        }
+    }
+
+    /** Deletes the caller's account in every tier namespace, which invalidates all their tokens. */
+    void revoke(Caller caller) {
+        String account = ServiceAccountNames.forUser(caller.username());
+        List<ServiceAccount> own;
+        try {
+            own = ownAccounts(cache.listServiceAccountsNamed(account), caller);
+            for (ServiceAccount old : own) {
+                accounts.delete(old);
+                TokenAudit.revoke("success", caller.username(), ManagedObjects.tier(old),
+                        old.getMetadata().getNamespace(), account);
+                metrics.revoked(ManagedObjects.tier(old), "success");
+            }
+        } catch (ApiException e) {
+            TokenAudit.revoke(outcome(e), caller.username(), null, null, account);
+            metrics.revoked("none", outcome(e));
+            throw e;
+        }
+        if (own.isEmpty()) {
+            TokenAudit.revoke("nothing_to_revoke", caller.username(), null, null, account);
+            metrics.revoked("none", "nothing_to_revoke");
+        }
+    }
+
+    /** Accounts in tier namespaces annotated with the caller's exact username. */
+    private List<ServiceAccount> ownAccounts(List<ServiceAccount> named, Caller caller) {
+        return named.stream()
+                .filter(sa -> sa.getMetadata().getNamespace().startsWith(namespacePrefix))
+                .filter(sa -> caller.username().equals(ManagedObjects.owner(sa)))
+                .toList();
+    }
+
+    /** Expiry as the API server granted it; issue time and id from the token it issued. */
+    private static TokenResponse response(TokenRequest granted) {
+        String token = granted.getStatus() == null ? null : granted.getStatus().getToken();
+        if (token == null || token.isEmpty()) {
+            LOG.error("the API server answered a TokenRequest without a token");
+            throw ApiException.internal("maas-api could not complete the request; the cause has been logged");
+        }
+        JwtClaims claims = JwtClaims.peek(token).orElse(null);
+        long expiresAt = expiresAt(granted, claims);
+        long issuedAt = claims != null && claims.issuedAt() != null ? claims.issuedAt() : Instant.now().getEpochSecond();
+        return new TokenResponse(token, Expiration.format(Duration.ofSeconds(Math.max(0, expiresAt - issuedAt))),
+                expiresAt, issuedAt, claims == null ? null : claims.id());
+    }
+
+    private static long expiresAt(TokenRequest granted, JwtClaims claims) {
+        try {
+            return Instant.parse(granted.getStatus().getExpirationTimestamp()).getEpochSecond();
+        } catch (DateTimeParseException | NullPointerException e) {
+            if (claims != null && claims.expiresAt() != null) {
+                return claims.expiresAt();
+            }
+            LOG.error("the API server answered a TokenRequest without an expiration time");
+            throw ApiException.internal("maas-api could not complete the request; the cause has been logged");
+        }
+    }
+
+    private static String outcome(ApiException e) {
+        return switch (e.status()) {
+            case 400 -> "bad_request";
+            case 403 -> "forbidden";
+            case 503 -> "unavailable";
+            default -> "error";
+        };
+    }
+
+    private static String abbreviate(List<String> groups) {
+        int shown = 8;
+        return groups.size() <= shown ? groups.toString()
+                : groups.subList(0, shown) + " and " + (groups.size() - shown) + " more";
+    }
+}

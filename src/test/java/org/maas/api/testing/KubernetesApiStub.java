@@ -1,0 +1,324 @@
+package org.maas.api.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.internal.MockDispatcher;
+import io.fabric8.mockwebserver.internal.SimpleRequest;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A Kubernetes API server for tests: the fabric8 CRUD mock for objects, with TokenReview and
+ * TokenRequest answered the way a real API server answers them (see TESTING.md):
+ * <ul>
+ * <li>TokenRequest: 404 when the ServiceAccount does not exist; a signed JWT with iss, sub, aud, exp,
+ * iat, nbf, jti and kubernetes.io claims; the granted expiry may be capped below the one asked for.</li>
+ * <li>TokenReview: always HTTP 201; unknown tokens are not authenticated; a token authenticates only
+ * when the review's audiences (empty: the API server's own) intersect its own; a ServiceAccount token
+ * dies with its ServiceAccount (a recreated account has another uid).</li>
+ * </ul>
+ * The CRUD mock's dispatcher cannot be wrapped inside {@code @WithKubernetesTestServer}, so this class
+ * builds the same {@link KubernetesMockServer} with itself in front of a {@link KubernetesCrudDispatcher}.
+ */
+public class KubernetesApiStub extends Dispatcher {
+
+    /** What a token without an explicit audience is for, like a real cluster's issuer. */
+    public static final String API_AUDIENCE = "https://kubernetes.default.svc.cluster.local";
+    private static final String REVIEW_PATH = "/apis/authentication.k8s.io/v1/tokenreviews";
+    private static final Pattern TOKEN_PATH =
+            Pattern.compile("/api/v1/namespaces/([^/]+)/serviceaccounts/([^/?]+)/token");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A person with a cluster token, e.g. from an OIDC login. */
+    public record User(String username, List<String> groups) {
+    }
+
+    private final Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    private final MockDispatcher expected = new MockDispatcher(expectations);
+    private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
+    private final KubernetesMockServer server =
+            new KubernetesMockServer(new Context(), new MockWebServer(), expectations, this, false);
+    private final Map<String, User> users = new ConcurrentHashMap<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final byte[] signingKey = new byte[32];
+    private NamespacedKubernetesClient client;
+    private volatile Duration maxTokenExpiration;
+    private volatile int failAllWith;
+    private volatile String forbidden;
+
+    public KubernetesApiStub() {
+        new SecureRandom().nextBytes(signingKey);
+    }
+
+    public void start() {
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        client = server.createClient();
+    }
+
+    public void stop() {
+        if (client != null) {
+            client.close();
+        }
+        server.destroy();
+    }
+
+    /** A client of this server, for arranging and checking objects. */
+    public NamespacedKubernetesClient client() {
+        return client;
+    }
+
+    /** Registers a person and returns their (opaque, non-JWT) cluster token. */
+    public String addUser(String username, String... groups) {
+        String token = "sha256~" + UUID.randomUUID();
+        users.put(token, new User(username, List.of(groups)));
+        return token;
+    }
+
+    /** Every request so far, as "METHOD path?query", watches included. */
+    public List<String> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** Like {@code --service-account-max-token-expiration}: longer requests are granted this much. */
+    public void capTokenExpiration(Duration max) {
+        maxTokenExpiration = max;
+    }
+
+    /** Every request gets this status (e.g. 503), until {@link #recover()}. */
+    public void failEverything(int status) {
+        failAllWith = status;
+    }
+
+    /** RBAC: requests with this method whose path starts with the prefix get 403. */
+    public void forbid(String method, String pathPrefix) {
+        forbidden = method + " " + pathPrefix;
+    }
+
+    public void recover() {
+        failAllWith = 0;
+        forbidden = null;
+    }
+
+    /** Whether the API server accepts the token for the audience, asked as a TokenReview would. */
+    public boolean authenticates(String token, String audience) {
+        return review(token, List.of(audience)) != null;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        String method = request.getMethod();
+        String path = request.getPath();
+        requests.add(method + " " + path);
+        if (failAllWith != 0) {
+            return status(failAllWith, "InternalError", "the server is currently unable to handle the request");
+        }
+        String denied = forbidden;
+        if (denied != null && (method + " " + path).startsWith(denied)) {
+            return status(403, "Forbidden", "forbidden: User \"system:serviceaccount:maas:maas-api\" cannot " + method);
+        }
+        try {
+            if ("POST".equals(method) && REVIEW_PATH.equals(path)) {
+                return tokenReview(JSON.readTree(request.getUtf8Body()));
+            }
+            Matcher token = TOKEN_PATH.matcher(path);
+            if ("POST".equals(method) && token.matches()) {
+                return tokenRequest(token.group(1), token.group(2), JSON.readTree(request.getUtf8Body()));
+            }
+        } catch (java.io.IOException e) {
+            return status(400, "BadRequest", "unreadable body");
+        }
+        Queue<ServerResponse> queue = expectations.get(new SimpleRequest(HttpMethod.valueOf(method), path));
+        if (queue != null && !queue.isEmpty()) {
+            return expected.dispatch(request);
+        }
+        return crud.dispatch(request);
+    }
+
+    private MockResponse tokenRequest(String namespace, String name, JsonNode body) {
+        JsonNode account = serviceAccount(namespace, name);
+        if (account == null) {
+            return status(404, "NotFound", "serviceaccounts \"" + name + "\" not found");
+        }
+        JsonNode spec = body.path("spec");
+        long asked = spec.path("expirationSeconds").asLong(3600);
+        if (asked < 600) {
+            return status(422, "Invalid", "TokenRequest.authentication.k8s.io \"" + name
+                    + "\" is invalid: spec.expirationSeconds: Invalid value: may not specify a duration less than 10 minutes");
+        }
+        Duration cap = maxTokenExpiration;
+        long granted = cap == null ? asked : Math.min(asked, cap.getSeconds());
+        List<String> audiences = new ArrayList<>();
+        spec.path("audiences").forEach(a -> audiences.add(a.asText()));
+        if (audiences.isEmpty()) {
+            audiences.add(API_AUDIENCE);
+        }
+        long now = Instant.now().getEpochSecond();
+        ObjectNode claims = JSON.createObjectNode()
+                .put("iss", API_AUDIENCE)
+                .put("sub", "system:serviceaccount:" + namespace + ":" + name)
+                .put("exp", now + granted).put("iat", now).put("nbf", now)
+                .put("jti", UUID.randomUUID().toString());
+        ArrayNode aud = claims.putArray("aud");
+        audiences.forEach(aud::add);
+        ObjectNode k8s = claims.putObject("kubernetes.io");
+        k8s.put("namespace", namespace);
+        k8s.putObject("serviceaccount").put("name", name).put("uid", account.path("metadata").path("uid").asText());
+
+        ObjectNode answer = JSON.createObjectNode().put("apiVersion", "authentication.k8s.io/v1").put("kind", "TokenRequest");
+        answer.putObject("metadata").put("name", name).put("namespace", namespace);
+        answer.set("spec", spec);
+        answer.putObject("status").put("token", sign(claims))
+                .put("expirationTimestamp", Instant.ofEpochSecond(now + granted).toString());
+        return json(201, answer);
+    }
+
+    private MockResponse tokenReview(JsonNode body) {
+        JsonNode spec = body.path("spec");
+        List<String> audiences = new ArrayList<>();
+        spec.path("audiences").forEach(a -> audiences.add(a.asText()));
+        ObjectNode answer = JSON.createObjectNode().put("apiVersion", "authentication.k8s.io/v1").put("kind", "TokenReview");
+        answer.putObject("metadata");
+        answer.set("spec", spec);
+        ObjectNode status = answer.putObject("status");
+        ObjectNode user = review(spec.path("token").asText(), audiences);
+        if (user == null) {
+            status.put("authenticated", false).put("error", "[invalid bearer token, token lookup failed]");
+        } else {
+            status.put("authenticated", true).set("user", user);
+            ArrayNode granted = status.putArray("audiences");
+            (audiences.isEmpty() ? List.of(API_AUDIENCE) : audiences).forEach(granted::add);
+        }
+        return json(201, answer); // a review that fails is still a created review, never an HTTP error
+    }
+
+    /** The reviewed user, or null when the token does not authenticate for these audiences. */
+    private ObjectNode review(String token, List<String> audiences) {
+        Set<String> wanted = new HashSet<>(audiences.isEmpty() ? List.of(API_AUDIENCE) : audiences);
+        User person = users.get(token);
+        if (person != null) {
+            if (!wanted.contains(API_AUDIENCE)) {
+                return null;
+            }
+            ObjectNode user = JSON.createObjectNode().put("username", person.username()).put("uid", "u-" + person.username());
+            ArrayNode groups = user.putArray("groups");
+            person.groups().forEach(groups::add);
+            return user;
+        }
+        JsonNode claims = verify(token);
+        if (claims == null) {
+            return null;
+        }
+        long now = Instant.now().getEpochSecond();
+        boolean audienceMatches = false;
+        for (JsonNode aud : claims.path("aud")) {
+            audienceMatches |= wanted.contains(aud.asText());
+        }
+        JsonNode bound = claims.path("kubernetes.io");
+        String namespace = bound.path("namespace").asText();
+        String name = bound.path("serviceaccount").path("name").asText();
+        JsonNode account = serviceAccount(namespace, name);
+        boolean accountAlive = account != null
+                && account.path("metadata").path("uid").asText().equals(bound.path("serviceaccount").path("uid").asText());
+        if (!audienceMatches || !accountAlive || claims.path("exp").asLong() <= now || claims.path("nbf").asLong() > now) {
+            return null;
+        }
+        ObjectNode user = JSON.createObjectNode().put("username", claims.path("sub").asText())
+                .put("uid", bound.path("serviceaccount").path("uid").asText());
+        user.putArray("groups").add("system:serviceaccounts").add("system:serviceaccounts:" + namespace)
+                .add("system:authenticated");
+        user.putObject("extra").putArray("authentication.kubernetes.io/credential-id")
+                .add("JTI=" + claims.path("jti").asText());
+        return user;
+    }
+
+    private JsonNode serviceAccount(String namespace, String name) {
+        MockResponse found = crud.handleGet("/api/v1/namespaces/" + namespace + "/serviceaccounts/" + name);
+        if (found.code() != 200) {
+            return null;
+        }
+        try {
+            return JSON.readTree(found.getBody().readUtf8());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String sign(ObjectNode claims) {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        String unsigned = base64.encodeToString("{\"alg\":\"HS256\",\"kid\":\"stub\"}".getBytes(StandardCharsets.UTF_8))
+                + "." + base64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
+        return unsigned + "." + base64.encodeToString(mac(unsigned));
+    }
+
+    /** The claims of a token this server signed, else null. */
+    private JsonNode verify(String token) {
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            return null;
+        }
+        try {
+            byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
+            if (!MessageDigest.isEqual(signature, mac(parts[0] + "." + parts[1]))) {
+                return null;
+            }
+            return JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private byte[] mac(String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MockResponse status(int code, String reason, String message) {
+        ObjectNode status = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Status")
+                .put("status", "Failure").put("message", message).put("reason", reason).put("code", code);
+        status.putObject("metadata");
+        return json(code, status);
+    }
+
+    private static MockResponse json(int code, JsonNode body) {
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+                .setBody(body.toString());
+    }
+}
