@@ -21,7 +21,7 @@ final class ApplyRecorder {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One received apply. */
-    record Apply(String path, String contentType, String userAgent, JsonNode body) {
+    record Apply(String path, String requestPath, String contentType, String userAgent, JsonNode body) {
 
         JsonNode spec() {
             return body.get("spec");
@@ -39,7 +39,7 @@ final class ApplyRecorder {
     private String record(String path, RecordedRequest request) {
         try {
             JsonNode body = JSON.readTree(request.getUtf8Body());
-            applies.add(new Apply(path, request.getHeader("Content-Type"), request.getHeader("User-Agent"), body));
+            applies.add(new Apply(path, request.getPath(), request.getHeader("Content-Type"), request.getHeader("User-Agent"), body));
             return body.toString();
         } catch (Exception e) {
             throw new IllegalStateException(e);
