@@ -2,6 +2,7 @@ package org.maas.api.policy;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -39,6 +40,15 @@ class PolicyResourceTest {
         given().when().get("/v1/tiers/policies")
                 .then().statusCode(200).contentType(startsWith("application/yaml"))
                 .body(containsString("kind: TokenRateLimitPolicy"));
+    }
+
+    @Test
+    void refusesJsonOnlyClientsInTheJsonErrorShape() {
+        given().accept("application/json")
+                .when().get("/v1/tiers/policies")
+                .then().statusCode(406)
+                .contentType("application/json")
+                .body("error", equalTo("not_acceptable"));
     }
 
     static List<JsonNode> documents(String yaml) throws Exception {
