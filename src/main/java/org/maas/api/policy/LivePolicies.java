@@ -15,7 +15,7 @@ public class LivePolicies {
         /** Both policies as YAML, headed by where they came from. */
         public String yaml() {
             return "# Rendered by maas-api from " + index.origin() + " (tier config version " + index.version()
-                    + ").\n# Apply with: kubectl apply -f -\n" + policies.yaml("");
+                    + ").\n# Apply with: kubectl apply -f -\n" + policies.yaml();
         }
     }
 

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLo
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -122,17 +124,26 @@ public final class PolicyReconciler implements AutoCloseable {
 
     /** The tier config changed: reconcile soon. The future completes when that reconcile has run. */
     public Future<?> configChanged() {
-        return worker.submit(this::reconcile);
+        return queue(this::reconcile);
     }
 
     /** Compare (and, as leader, apply) now; for the periodic check and for tests. */
     public Future<?> resync() {
-        return worker.submit(this::reconcile);
+        return queue(this::reconcile);
     }
 
     /** Completes once everything queued before it has run. */
     Future<?> idle() {
-        return worker.submit(() -> { });
+        return queue(() -> { });
+    }
+
+    /** Never throws: callers include the tier catalog, which must not fail because of us. */
+    private Future<?> queue(Runnable work) {
+        try {
+            return worker.submit(work);
+        } catch (RejectedExecutionException e) { // closed: shutting down
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     public boolean isLeader() {
@@ -157,7 +168,7 @@ public final class PolicyReconciler implements AutoCloseable {
     private void startedLeading() {
         leader = true;
         LOG.infof("%s leads policy reconcile: applying the rendered policies", settings.identity());
-        worker.submit(this::reconcile);
+        queue(this::reconcile);
     }
 
     private void stoppedLeading() {
@@ -244,7 +255,7 @@ public final class PolicyReconciler implements AutoCloseable {
     private static JsonNode spec(GenericKubernetesResource resource) {
         try {
             return JSON.readTree(JSON.writeValueAsString(resource.getAdditionalProperties().get("spec")));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -34,7 +34,7 @@ public record RenderedPolicies(GenericKubernetesResource rateLimitPolicy,
     }
 
     /** Both policies as one multi-document YAML stream, for {@code kubectl apply -f -}. */
-    public String yaml(String header) {
-        return header + "---\n" + yaml(rateLimitPolicy) + "---\n" + yaml(tokenRateLimitPolicy);
+    public String yaml() {
+        return "---\n" + yaml(rateLimitPolicy) + "---\n" + yaml(tokenRateLimitPolicy);
     }
 }
