@@ -215,10 +215,12 @@ public final class PolicyReconciler implements AutoCloseable {
                         where, otherManagers(live));
             }
             if (!same && leader) { // checked right before applying: a replica that lost the Lease stops here
-                resource.fieldManager(settings.fieldManager()).forceConflicts().serverSideApply();
+                GenericKubernetesResource result = resource.fieldManager(settings.fieldManager()).forceConflicts()
+                        .serverSideApply();
                 lastApplied.put(name, want);
                 applied.add(name);
-                same = true;
+                // Fields other managers added (say, an extra limit) survive the apply: still not in sync.
+                same = result != null && want.equals(spec(result));
                 LOG.infof("applied %s %s (server-side apply, field manager %s)", desired.getKind(), where,
                         settings.fieldManager());
             }

@@ -87,6 +87,9 @@ class PolicyReconcileTest {
         assertEquals("application/apply-patch+yaml", trlp.contentType());
         assertEquals(ApplyRecorder.TRLP_PATH + "?fieldManager=maas-api&force=true", trlp.requestPath());
         assertEquals(expected(first).tokenRateLimitPolicy(), trlp.spec());
+        starter.reconciler().orElseThrow().idle().get();
+        assertEquals(1.0, registry.get("maas_policy_in_sync").tag("policy", "gateway-rate-limits").gauge().value());
+        assertEquals(1.0, registry.get("maas_policy_in_sync").tag("policy", "gateway-token-rate-limits").gauge().value());
 
         String second = tiers("beta", 9);
         serveAndAwaitApply(second);
