@@ -52,7 +52,7 @@ final class ApplyRecorder {
 
     /** Waits for something the code under test does on its own threads; fails after a generous bound. */
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
+        long deadline = System.nanoTime() + 60_000_000_000L; // generous: CI machines are shared
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting until " + what);
