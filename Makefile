@@ -1,7 +1,7 @@
 # maas-api. `make run` and `make test` are all a fresh machine needs; the README documents every target.
 MVN ?= ./mvnw -B -ntp
 
-.PHONY: run test build bench clean help
+.PHONY: run test build bench policies clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -17,6 +17,9 @@ build: ## build the runnable jar into target/quarkus-app (tests skipped)
 
 bench: build ## measure the tier lookup against baselines; writes bench-results/ (see docs/performance.md)
 	bench/run.sh
+
+policies: ## render policies/gateway-*rate-limits.yaml from the default tier file (commit the result)
+	$(MVN) -q compile exec:java@render-policies
 
 clean: ## remove build output
 	$(MVN) clean

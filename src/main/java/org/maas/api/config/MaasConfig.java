@@ -24,6 +24,8 @@ public interface MaasConfig {
 
     Tokens tokens();
 
+    Policies policies();
+
     interface Http {
         /** Larger request bodies get 413 in the JSON error shape. */
         @WithDefault("64K")
@@ -111,6 +113,48 @@ public interface MaasConfig {
 
         @WithDefault("720h")
         Duration maxExpiration();
+    }
+
+    interface Policies {
+        /**
+         * Apply the policies rendered from the live tier config with server-side apply, from one replica
+         * at a time (Lease leader election). Off by default: the manifests ship the rendered files.
+         */
+        @WithDefault("false")
+        boolean reconcile();
+
+        /** What a request gets when no tier's limit covers it (no tier, or a tier without limits). */
+        @WithDefault("deny")
+        Unmatched unmatched();
+
+        /** Field manager of the server-side apply; fields it owns are maas-api's. */
+        @WithDefault("maas-api")
+        String fieldManager();
+
+        /** The Lease that elects the applying replica, in the service's namespace unless set. */
+        @WithDefault("maas-api-policies")
+        String leaseName();
+
+        Optional<String> leaseNamespace();
+
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        @WithDefault("10s")
+        Duration leaseRenewDeadline();
+
+        @WithDefault("2s")
+        Duration leaseRetryPeriod();
+
+        /** How often the leader compares the live policies with the rendered ones (drift check). */
+        @WithDefault("5m")
+        Duration resyncInterval();
+
+        /**
+         * DENY: a limit of 0, so such requests get 429 at once and the gap is visible. MOST_RESTRICTIVE:
+         * for every window any tier uses, the smallest limit, on one counter shared by those requests.
+         */
+        enum Unmatched { DENY, MOST_RESTRICTIVE }
     }
 
     enum SourceKind { configmap, file }

@@ -13,14 +13,16 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the tier config (the {@code tiers} key of the upstream {@code tier-to-group-mapping}
- * ConfigMap): a YAML list of {@code {name, displayName?, description?, level, groups[]}}.
+ * ConfigMap): a YAML list of {@code {name, displayName?, description?, level, groups[], limits?}}
+ * (limits: see {@link TierLimitsParser}).
  * Validation reports every problem with the tier's index and name, so an admin fixes all in one go.
  */
 public final class TierConfigParser {
 
     private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final int MAX_LABEL = 63;
-    private static final Set<String> KEYS = Set.of("name", "displayName", "description", "level", "groups");
+    private static final Set<String> KEYS = Set.of("name", "displayName", "description", "level", "groups",
+            "limits");
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
@@ -77,7 +79,7 @@ public final class TierConfigParser {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!KEYS.contains(key)) {
-                problems.add(at + "unknown key '" + key + "' (allowed: name, displayName, description, level, groups)");
+                problems.add(at + "unknown key '" + key + "' (allowed: name, displayName, description, level, groups, limits)");
             }
         }
         checkName(node.get("name"), at, problems);
@@ -93,10 +95,11 @@ public final class TierConfigParser {
             problems.add(at + "level must be an integer, found " + describe(level));
         }
         List<String> groups = groups(node.get("groups"), at, problems);
+        TierLimits limits = TierLimitsParser.parse(node.get("limits"), at, problems);
         if (problems.size() > before) {
             return null;
         }
-        return new Tier(name, displayName, description, level.intValue(), groups);
+        return new Tier(name, displayName, description, level.intValue(), groups, limits);
     }
 
     private void checkName(JsonNode name, String at, List<String> problems) {
