@@ -68,7 +68,7 @@ class TierConfigParserTest {
                 "tier[0] (Free_Tier): name must be a DNS-1123 label (lower case letters, digits and '-', "
                         + "starting and ending with a letter or digit, at most 63 characters)",
                 "tier[0] (Free_Tier): level must be an integer, found 'one'",
-                "tier[1] (premium): unknown key 'colour' (allowed: name, displayName, description, level, groups)",
+                "tier[1] (premium): unknown key 'colour' (allowed: name, displayName, description, level, groups, limits)",
                 "tier[1] (premium): displayName must not be blank when given",
                 "tier[1] (premium): groups[1] must be a non-empty string, found '7'",
                 "tier[1] (premium): groups[2] must be a non-empty string, found ''",
