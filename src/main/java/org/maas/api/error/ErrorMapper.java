@@ -33,7 +33,7 @@ public class ErrorMapper {
         ApiError error = switch (status) {
             case 404 -> new ApiError("not_found", "no such resource");
             case 405 -> new ApiError("method_not_allowed", "this method is not allowed on this path");
-            case 406 -> new ApiError("not_acceptable", "this endpoint answers application/json only");
+            case 406 -> new ApiError("not_acceptable", "this endpoint cannot answer in the media type that Accept asks for");
             case 413 -> new ApiError("payload_too_large", "the request body is too large");
             case 415 -> new ApiError("unsupported_media_type", "send the body as Content-Type: application/json");
             default -> status < 500

@@ -74,7 +74,7 @@ public class TierResource {
         metrics.recordSince(start);
         if (tier == null) {
             metrics.count(Outcome.not_found, "none");
-            throw ApiException.notFound("no tier for groups " + abbreviate(groups));
+            throw ApiException.notFound("no tier for groups " + Groups.abbreviate(groups));
         }
         metrics.count(outcome, tier.name());
         return TierLookupResponse.of(tier);
@@ -98,13 +98,6 @@ public class TierResource {
             metrics.count(Outcome.unavailable, "none");
             throw e;
         }
-    }
-
-    /** Keeps the 404 message small: Authorino caches answers up to about 1 KB. */
-    private static String abbreviate(List<String> groups) {
-        int shown = 8;
-        return groups.size() <= shown ? groups.toString()
-                : groups.subList(0, shown) + " and " + (groups.size() - shown) + " more";
     }
 
     private List<String> validGroups(TierLookupRequest request) {

@@ -12,6 +12,7 @@ import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiException;
 import org.maas.api.identity.Caller;
 import org.maas.api.identity.JwtClaims;
+import org.maas.api.tier.Groups;
 import org.maas.api.tier.Tier;
 import org.maas.api.tier.TierResolver;
 
@@ -81,7 +82,7 @@ class TokenIssuer {
     private Tier tierOf(Caller caller) {
         Tier tier = tiers.resolve(caller.groups());
         if (tier == null) {
-            throw ApiException.forbidden("no tier includes any of your groups " + abbreviate(caller.groups())
+            throw ApiException.forbidden("no tier includes any of your groups " + Groups.abbreviate(caller.groups())
                     + "; ask an administrator to add one of them to a tier");
         }
         return tier;
@@ -166,11 +167,5 @@ class TokenIssuer {
             case 503 -> "unavailable";
             default -> "error";
         };
-    }
-
-    private static String abbreviate(List<String> groups) {
-        int shown = 8;
-        return groups.size() <= shown ? groups.toString()
-                : groups.subList(0, shown) + " and " + (groups.size() - shown) + " more";
     }
 }

@@ -1,0 +1,63 @@
+package org.maas.api.tier;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.maas.api.error.ApiError;
+import org.maas.api.error.ApiException;
+import org.maas.api.identity.Caller;
+import org.maas.api.identity.CallerAuthenticator;
+
+/** The caller's own view: which tier they are in and its limits, without asking an admin. */
+@Path("/v1/tiers/me")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "tiers")
+public class CallerTierResource {
+
+    private final CallerAuthenticator authenticator;
+    private final TierResolver resolver;
+
+    CallerTierResource(CallerAuthenticator authenticator, TierResolver resolver) {
+        this.authenticator = authenticator;
+        this.resolver = resolver;
+    }
+
+    @GET
+    @SecurityRequirement(name = "clusterToken")
+    @Operation(summary = "Your tier and its limits",
+            description = "Authenticates your own cluster token (as for minting) and resolves your groups like the"
+                    + " gateway's lookup does.")
+    @APIResponse(responseCode = "200", description = "Your tier", content = @Content(
+            schema = @Schema(implementation = CallerTier.class), examples = @ExampleObject(name = "premium", value =
+            "{\"username\": \"alice\", \"groups\": [\"system:authenticated\", \"premium-users\"], \"tier\": \"premium\","
+                    + " \"displayName\": \"Premium Tier\", \"description\": \"Higher limits for paying teams\", \"level\": 1,"
+                    + " \"limits\": {\"requests\": [{\"limit\": 20, \"window\": \"2m\"}],"
+                    + " \"tokens\": [{\"limit\": 50000, \"window\": \"1m\"}]}}")))
+    @APIResponse(responseCode = "401", description = "No bearer token, or one the API server does not accept",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "A token maas-api issued: use your own cluster identity",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "No tier holds any of your groups",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "TokenReview unavailable, or no tier config loaded yet",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public CallerTier me(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        Caller caller = authenticator.authenticate(authorization);
+        Tier tier = resolver.resolve(caller.groups());
+        if (tier == null) {
+            throw ApiException.notFound("no tier includes any of your groups " + Groups.abbreviate(caller.groups())
+                    + "; ask an administrator to add one of them to a tier");
+        }
+        return CallerTier.of(caller.username(), caller.groups(), tier);
+    }
+}
