@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The CRDs of a schema directory, and validation of objects against them. Kinds without a CRD there are
- * built-in: they get apiVersion/kind/metadata sanity checks only.
+ * The CRDs of a schema directory, and validation of objects against them: the openAPIV3Schema (as JSON
+ * Schema) and then its x-kubernetes-validations rules ({@link ValidationRules}). Kinds without a CRD
+ * there are built-in: they get apiVersion/kind/metadata sanity checks only.
  */
 final class CrdSchemas {
 
@@ -33,7 +34,10 @@ final class CrdSchemas {
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
-    private record Crd(String kind, String group, boolean namespaced, Map<String, JsonSchema> servedVersions) {
+    private record Version(JsonSchema jsonSchema, JsonNode openApiSchema) {
+    }
+
+    private record Crd(String kind, String group, boolean namespaced, Map<String, Version> servedVersions) {
     }
 
     private final Map<String, Crd> byGroupKind = new HashMap<>();
@@ -50,12 +54,12 @@ final class CrdSchemas {
                         continue;
                     }
                     JsonNode spec = doc.path("spec");
-                    Map<String, JsonSchema> versions = new HashMap<>();
+                    Map<String, Version> versions = new HashMap<>();
                     for (JsonNode version : spec.path("versions")) {
                         if (version.path("served").asBoolean(false)) {
                             JsonNode schema = version.path("schema").path("openAPIV3Schema");
-                            versions.put(version.path("name").asText(),
-                                    factory.getSchema(OpenApiToJsonSchema.convert(schema), config));
+                            versions.put(version.path("name").asText(), new Version(
+                                    factory.getSchema(OpenApiToJsonSchema.convert(schema), config), schema));
                         }
                     }
                     Crd crd = new Crd(spec.path("names").path("kind").asText(), spec.path("group").asText(),
@@ -88,14 +92,17 @@ final class CrdSchemas {
         boolean namespaced;
         if (crd != null) {
             String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
-            JsonSchema schema = crd.servedVersions().get(version);
+            Version schema = crd.servedVersions().get(version);
             if (schema == null) {
                 problems.add(apiVersion + " is not a served version of " + kind + " (served: "
                         + crd.servedVersions().keySet() + ")");
                 return problems;
             }
-            for (ValidationMessage message : schema.validate(object)) {
+            for (ValidationMessage message : schema.jsonSchema().validate(object)) {
                 problems.add(message.getInstanceLocation() + ": " + message.getMessage());
+            }
+            if (problems.isEmpty()) { // the rules assume a structurally valid object
+                problems.addAll(ValidationRules.check(schema.openApiSchema(), object));
             }
             namespaced = crd.namespaced();
         } else if (CORE_VERSIONS.contains(apiVersion)) {

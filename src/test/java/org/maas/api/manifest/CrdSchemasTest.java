@@ -129,6 +129,28 @@ class CrdSchemasTest {
     }
 
     @Test
+    void celValidationRulesOfTheCrdsAreEvaluated() {
+        assertTrue(problems(LIMITS.formatted("5", "2m").replace("  limits:", "  defaults:\n    limits:\n      x:\n        rates: [{limit: 1, window: 1m}]\n  limits:"))
+                .toString().contains("mutually exclusive"), "RateLimitPolicy: limits and defaults together");
+        assertTrue(problems(LIMITS.formatted("5", "2m").replace("group: gateway.networking.k8s.io", "group: example.com"))
+                .toString().contains("targetRef.group"), "Kuadrant policies target Gateway API objects");
+        String route = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: r, namespace: n}
+                spec:
+                  rules:
+                    - matches: [{path: {type: %s, value: /maas-api/v1}}]
+                      filters:
+                        - type: URLRewrite
+                          urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /v1}}
+                      backendRefs: [{name: maas-api, port: 80}]
+                """;
+        assertEquals(List.of(), problems(route.formatted("PathPrefix")));
+        assertFalse(problems(route.formatted("Exact")).isEmpty(), "ReplacePrefixMatch needs a PathPrefix match");
+    }
+
+    @Test
     void nullableAndIntOrStringBecomeJsonSchema() {
         JsonNode converted = OpenApiToJsonSchema.convert(yaml("""
                 type: object

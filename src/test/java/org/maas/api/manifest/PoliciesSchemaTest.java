@@ -21,7 +21,13 @@ class PoliciesSchemaTest {
         List<ObjectNode> objects = ManifestFiles.kustomize("policies");
         assertEquals(List.of("AuthPolicy", "Gateway", "GatewayClass", "RateLimitPolicy", "TokenRateLimitPolicy"),
                 objects.stream().map(o -> o.path("kind").asText()).sorted().toList());
+        int before = ValidationRules.EVALUATED.get();
+        int uncheckedBefore = ValidationRules.UNCHECKED.get();
         SchemaAssertions.assertValid("kubectl kustomize policies", objects);
+        int evaluated = ValidationRules.EVALUATED.get() - before;
+        System.out.println("policies/: " + evaluated + " CRD validation rules evaluated, "
+                + (ValidationRules.UNCHECKED.get() - uncheckedBefore) + " not evaluable with cel-java");
+        assertTrue(evaluated >= 5, "the CRDs' x-kubernetes-validations rules ran: " + evaluated);
         objects.forEach(o -> assertTrue(SchemaAssertions.schemas().hasCrd(o), ManifestFiles.id(o) + " has its CRD"));
     }
 
