@@ -30,7 +30,9 @@ manifests: ## build every manifest into target/manifests/: maas-api.yaml (quarku
 	cp target/kubernetes/kubernetes.yml $(MANIFESTS)/maas-api.yaml
 	$(KUBECTL) kustomize $(POLICIES) > $(MANIFESTS)/policies.yaml
 
-deploy: manifests ## apply target/manifests/ to the current kubectl context (docs/deployment.md)
+deploy: manifests ## apply target/manifests/ to the current kubectl context; needs IMAGE= (docs/deployment.md)
+	@if grep -q 'image: registry.invalid/' $(MANIFESTS)/maas-api.yaml; then \
+	  echo "set the image: make deploy IMAGE=registry/org/maas-api:tag" >&2; exit 1; fi
 	$(KUBECTL) apply -f $(MANIFESTS)/maas-api.yaml
 	$(KUBECTL) apply -f $(MANIFESTS)/policies.yaml
 

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where the real CRDs are: env MAAS_SCHEMAS_DIR, else system property manifest.schemas.dir (the pom sets it
- * from its property maas.schemas.dir, by default ../shared/schemas/crds). Without them the schema tests are skipped, loudly; .ci/run refuses to run.
+ * Where the real CRDs are: env MAAS_SCHEMAS_DIR, else system property manifest.schemas.dir (the pom's
+ * property of that name, by default ../shared/schemas/crds). Without them the schema tests are skipped, loudly; .ci/run refuses to run.
  */
 final class SchemaDir {
 
