@@ -195,6 +195,29 @@ class CrossReferenceTest {
         assertEquals(List.of("Ingress"), texts(policy.path("spec").path("policyTypes")));
     }
 
+    @Test
+    void theOptInReconcileRbacCoversTheGatewayPoliciesOnly() {
+        List<ObjectNode> rbac = ManifestFiles.kustomize("overlays/policy-reconcile");
+        ObjectNode role = ManifestFiles.one(rbac, "Role", "maas-api-policy-reconcile");
+        assertEquals(CONFIG.gateway().namespace(), role.path("metadata").path("namespace").asText(),
+                "only in the gateway's namespace");
+        Set<String> resources = new TreeSet<>();
+        role.path("rules").forEach(r -> r.path("resources").forEach(x -> resources.add(x.asText())));
+        Set<String> policyKinds = new TreeSet<>();
+        for (String kind : List.of("RateLimitPolicy", "TokenRateLimitPolicy")) {
+            ManifestFiles.ofKind(POLICIES, kind).forEach(p -> policyKinds.add(kind.toLowerCase().replaceAll("y$", "ies")));
+        }
+        assertEquals(policyKinds, resources);
+        ObjectNode account = ManifestFiles.one(EXTRA, "ServiceAccount", "maas-api");
+        for (ObjectNode binding : ManifestFiles.ofKind(rbac, "RoleBinding")) {
+            JsonNode subject = binding.path("subjects").get(0);
+            assertEquals(account.path("metadata").path("name").asText(), subject.path("name").asText());
+            assertEquals(account.path("metadata").path("namespace").asText(), subject.path("namespace").asText());
+        }
+        assertEquals(account.path("metadata").path("namespace").asText(),
+                ManifestFiles.one(rbac, "Role", "maas-api-leader-election").path("metadata").path("namespace").asText());
+    }
+
     static Set<String> stringLiterals(String cel) {
         Set<String> literals = new TreeSet<>();
         Matcher m = Pattern.compile("\"([^\"\\\\]*)\"|'([^'\\\\]*)'").matcher(cel);
