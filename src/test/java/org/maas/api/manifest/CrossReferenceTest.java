@@ -182,8 +182,7 @@ class CrossReferenceTest {
         List<String> namespaces = new ArrayList<>();
         ingress.get(0).path("from").forEach(peer -> {
             assertFalse(peer.has("ipBlock"), "no IP ranges");
-            assertTrue(peer.has("namespaceSelector") && !peer.has("podSelector") || peer.has("namespaceSelector"),
-                    "peers by namespace");
+            assertTrue(peer.has("namespaceSelector"), "peers are whole namespaces: " + peer);
             peer.path("namespaceSelector").path("matchExpressions").forEach(e -> {
                 assertEquals("kubernetes.io/metadata.name", e.path("key").asText());
                 assertEquals("In", e.path("operator").asText());
