@@ -98,7 +98,7 @@ final class ManifestFiles {
         return files;
     }
 
-    /** The YAML blocks of a Markdown file that hold Kubernetes objects (apiVersion + kind). */
+    /** The objects (apiVersion + kind) of a Markdown file's YAML blocks; blocks without apiVersion are skipped. */
     static List<ObjectNode> yamlBlocks(Path markdown) {
         List<ObjectNode> objects = new ArrayList<>();
         try {
@@ -106,7 +106,11 @@ final class ManifestFiles {
             var matcher = java.util.regex.Pattern.compile("```yaml\\n(.*?)```", java.util.regex.Pattern.DOTALL)
                     .matcher(text);
             while (matcher.find()) {
-                for (ObjectNode doc : documents(matcher.group(1), markdown.getFileName() + " yaml block")) {
+                String block = matcher.group(1);
+                if (!block.contains("apiVersion:")) {
+                    continue; // other YAML (a tier config, a fragment): not a Kubernetes object
+                }
+                for (ObjectNode doc : documents(block, markdown.getFileName() + " yaml block")) {
                     if (doc.has("apiVersion") && doc.has("kind")) {
                         objects.add(doc);
                     }
