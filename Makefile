@@ -1,7 +1,13 @@
 # maas-api. `make run` and `make test` are all a fresh machine needs; the README documents every target.
 MVN ?= ./mvnw -B -ntp
+KUBECTL ?= kubectl
+# `make manifests IMAGE=registry/org/maas-api:tag` sets the image the Deployment runs.
+IMAGE ?=
+# policies/ for OpenShift's gateway controller, overlays/istio for Istio's.
+POLICIES ?= policies
+MANIFESTS := target/manifests
 
-.PHONY: run test build bench policies clean help
+.PHONY: run test build bench policies manifests deploy clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -18,8 +24,20 @@ build: ## build the runnable jar into target/quarkus-app (tests skipped)
 bench: build ## measure the tier lookup against baselines; writes bench-results/ (see docs/performance.md)
 	bench/run.sh
 
-policies: ## render policies/gateway-*rate-limits.yaml from the default tier file (commit the result)
+policies: ## render policies/gateway-*rate-limits.yaml and the tier ConfigMap from the default tier file (commit the result)
 	$(MVN) -q compile exec:java@render-policies
+
+manifests: ## build every manifest into target/manifests/: maas-api.yaml (quarkus-kubernetes) and policies.yaml (kustomize)
+	$(MVN) package -DskipTests $(if $(IMAGE),-Dquarkus.container-image.image=$(IMAGE))
+	mkdir -p $(MANIFESTS)
+	cp target/kubernetes/kubernetes.yml $(MANIFESTS)/maas-api.yaml
+	$(KUBECTL) kustomize $(POLICIES) > $(MANIFESTS)/policies.yaml
+
+deploy: manifests ## apply target/manifests/ to the current kubectl context; needs IMAGE= (docs/deployment.md)
+	@if grep -q 'image: registry.invalid/' $(MANIFESTS)/maas-api.yaml; then \
+	  echo "set the image: make deploy IMAGE=registry/org/maas-api:tag" >&2; exit 1; fi
+	$(KUBECTL) apply -f $(MANIFESTS)/maas-api.yaml
+	$(KUBECTL) apply -f $(MANIFESTS)/policies.yaml
 
 clean: ## remove build output
 	$(MVN) clean

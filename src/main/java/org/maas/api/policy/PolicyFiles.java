@@ -13,7 +13,8 @@ import org.maas.api.tier.Tier;
 import org.maas.api.tier.TierConfigParser;
 
 /**
- * Renders the committed {@code policies/} files from the default tier file ({@code make policies}).
+ * Renders the committed {@code policies/} files, and the tier ConfigMap of the manifests, from the
+ * default tier file ({@code make policies}).
  * Uses the defaults of {@code maas.gateway.*} and {@code maas.policies.unmatched}; a Quarkus test checks
  * that the running service renders the same, so the two cannot drift apart.
  */
@@ -57,5 +58,9 @@ public final class PolicyFiles {
             Files.writeString(dir.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
             System.out.println("wrote policies/" + file.getKey());
         }
+        Path manifest = project.resolve(TierConfigMapCopy.MANIFEST);
+        Files.writeString(manifest, TierConfigMapCopy.sync(Files.readString(manifest, StandardCharsets.UTF_8), text),
+                StandardCharsets.UTF_8);
+        System.out.println("wrote the tier ConfigMap in " + TierConfigMapCopy.MANIFEST);
     }
 }

@@ -1,0 +1,180 @@
+package org.maas.api.manifest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.ws.rs.Path;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.maas.api.config.MaasConfig;
+import org.maas.api.tier.TierResource;
+
+/**
+ * What quarkus-kubernetes wrote to target/kubernetes at `package` (generated Service and Deployment merged
+ * with src/main/kubernetes/kubernetes.yml): valid, and wired to the policies and to the code.
+ */
+class GeneratedManifestsIT {
+
+    private static final MaasConfig CONFIG = DefaultConfig.MAAS;
+    private static final List<ObjectNode> GENERATED = ManifestFiles.generated();
+    private static final List<ObjectNode> POLICIES = ManifestFiles.kustomize("policies");
+
+    private static ObjectNode service() {
+        List<ObjectNode> services = ManifestFiles.ofKind(GENERATED, "Service");
+        assertEquals(1, services.size(), "one Service");
+        return services.get(0);
+    }
+
+    private static ObjectNode deployment() {
+        List<ObjectNode> deployments = ManifestFiles.ofKind(GENERATED, "Deployment");
+        assertEquals(1, deployments.size(), "one Deployment");
+        return deployments.get(0);
+    }
+
+    private static JsonNode container() {
+        JsonNode containers = deployment().path("spec").path("template").path("spec").path("containers");
+        assertEquals(1, containers.size(), "one container");
+        return containers.get(0);
+    }
+
+    private static JsonNode httpServicePort() {
+        for (JsonNode port : service().path("spec").path("ports")) {
+            if ("http".equals(port.path("name").asText())) {
+                return port;
+            }
+        }
+        throw new AssertionError("the Service has no port named http");
+    }
+
+    /** The path the lookup is served on, from TierResource's JAX-RS annotations. */
+    private static String lookupPath() {
+        String base = TierResource.class.getAnnotation(Path.class).value();
+        var method = java.util.Arrays.stream(TierResource.class.getMethods())
+                .filter(m -> m.getName().equals("lookup")).findFirst().orElseThrow();
+        return base + method.getAnnotation(Path.class).value();
+    }
+
+    @Test
+    void everyGeneratedFileIsValid() {
+        List<java.nio.file.Path> files = ManifestFiles.generatedFiles();
+        assertFalse(files.isEmpty(), "target/kubernetes has output");
+        for (java.nio.file.Path file : files) {
+            SchemaAssertions.assertValid(ManifestFiles.ROOT.relativize(file).toString(), ManifestFiles.read(file));
+        }
+    }
+
+    @Test
+    void theLookupCalloutReachesTheServiceOnTheServedPath() {
+        ObjectNode authPolicy = ManifestFiles.ofKind(POLICIES, "AuthPolicy").get(0);
+        List<URI> urls = new ArrayList<>();
+        authPolicy.path("spec").path("rules").path("metadata")
+                .forEach(m -> urls.add(URI.create(m.path("http").path("url").asText())));
+        assertEquals(1, urls.size(), "one metadata callout");
+        URI url = urls.get(0);
+        JsonNode metadata = service().path("metadata");
+        assertEquals("http", url.getScheme(), "maas-api serves plain HTTP inside the cluster");
+        assertEquals(metadata.path("name").asText() + "." + metadata.path("namespace").asText() + ".svc.cluster.local",
+                url.getHost(), "the callout host is the generated Service");
+        assertEquals(httpServicePort().path("port").asInt(), url.getPort() == -1 ? 80 : url.getPort(), "Service port");
+        assertEquals(lookupPath(), url.getPath(), "TierResource's lookup path");
+    }
+
+    @Test
+    void theServiceReachesTheContainerPortMaasApiListensOn() {
+        int httpPort = Integer.parseInt(DefaultConfig.property("quarkus.http.port"));
+        assertEquals(httpPort, httpServicePort().path("targetPort").asInt(), "Service targetPort = quarkus.http.port");
+        JsonNode containerPort = container().path("ports").get(0);
+        assertEquals(httpPort, containerPort.path("containerPort").asInt());
+        JsonNode selector = service().path("spec").path("selector");
+        JsonNode podLabels = deployment().path("spec").path("template").path("metadata").path("labels");
+        selector.fields().forEachRemaining(e -> assertEquals(e.getValue(), podLabels.path(e.getKey()),
+                "the Service selects the pods: " + e.getKey()));
+    }
+
+    @Test
+    void theRouteSendsToTheService() {
+        ObjectNode route = ManifestFiles.one(GENERATED, "HTTPRoute", "maas-api-route");
+        JsonNode backend = route.path("spec").path("rules").get(0).path("backendRefs").get(0);
+        assertEquals(service().path("metadata").path("name").asText(), backend.path("name").asText());
+        assertEquals(httpServicePort().path("port").asInt(), backend.path("port").asInt());
+        assertEquals(service().path("metadata").path("namespace").asText(), route.path("metadata").path("namespace").asText(),
+                "same namespace, so no ReferenceGrant is needed");
+        JsonNode rule = route.path("spec").path("rules").get(0);
+        String prefix = rule.path("matches").get(0).path("path").path("value").asText();
+        String replacement = rule.path("filters").get(0).path("urlRewrite").path("path").path("replacePrefixMatch").asText();
+        assertTrue(lookupPath().startsWith(replacement), "the rewrite lands on the API: " + replacement);
+        assertEquals("/maas-api" + replacement, prefix, "/maas-api/... is rewritten to /...");
+    }
+
+    @Test
+    void probesAndResourcesAreSet() {
+        JsonNode container = container();
+        assertEquals("/q/health/ready", container.path("readinessProbe").path("httpGet").path("path").asText());
+        assertEquals("/q/health/live", container.path("livenessProbe").path("httpGet").path("path").asText());
+        JsonNode resources = container.path("resources");
+        for (String field : List.of("/requests/memory", "/limits/memory", "/requests/cpu")) {
+            assertFalse(resources.at(field).asText().isEmpty(), "resources" + field);
+        }
+        assertEquals(DefaultConfig.property("quarkus.kubernetes.env.vars.java-opts-append"),
+                env(container, "JAVA_OPTS_APPEND"), "the JVM options the benchmark measured");
+        assertEquals(Boolean.FALSE, container.at("/securityContext/allowPrivilegeEscalation").booleanValue());
+        assertTrue(container.at("/securityContext/readOnlyRootFilesystem").booleanValue());
+    }
+
+    @Test
+    void thePodRunsAsTheServiceAccountTheRbacBinds() {
+        String account = deployment().path("spec").path("template").path("spec").path("serviceAccountName").asText();
+        String namespace = deployment().path("metadata").path("namespace").asText();
+        ManifestFiles.one(GENERATED, "ServiceAccount", account);
+        List<ObjectNode> bindings = new ArrayList<>(ManifestFiles.ofKind(GENERATED, "RoleBinding"));
+        bindings.addAll(ManifestFiles.ofKind(GENERATED, "ClusterRoleBinding"));
+        assertEquals(2, bindings.size(), "tier config and tokens");
+        for (ObjectNode binding : bindings) {
+            JsonNode subject = binding.path("subjects").get(0);
+            assertEquals(account, subject.path("name").asText(), ManifestFiles.id(binding));
+            assertEquals(namespace, subject.path("namespace").asText(), ManifestFiles.id(binding));
+        }
+        assertEquals(namespace, ManifestFiles.one(GENERATED, "ConfigMap", CONFIG.tiers().configMapName())
+                .path("metadata").path("namespace").asText(), "the ConfigMap is in the service's own namespace");
+        ManifestFiles.one(GENERATED, "Namespace", namespace);
+    }
+
+    @Test
+    void theNetworkPolicyAdmitsTheGatewayToTheServedPort() {
+        ObjectNode policy = ManifestFiles.one(GENERATED, "NetworkPolicy", "maas-api");
+        JsonNode podLabels = deployment().path("spec").path("template").path("metadata").path("labels");
+        policy.path("spec").path("podSelector").path("matchLabels").fields().forEachRemaining(e ->
+                assertEquals(e.getValue(), podLabels.path(e.getKey()), "the NetworkPolicy selects maas-api's pods"));
+        assertEquals(httpServicePort().path("targetPort").asInt(),
+                policy.path("spec").path("ingress").get(0).path("ports").get(0).path("port").asInt());
+    }
+
+    @Test
+    void theGeneratedConfigMapStillHoldsTheTierFile() {
+        assertEquals(Tiers.defaultFileText(), ManifestFiles.one(GENERATED, "ConfigMap", CONFIG.tiers().configMapName())
+                .path("data").path(CONFIG.tiers().configMapKey()).asText());
+    }
+
+    @Test
+    void noBroadRoleIsGenerated() {
+        Set<String> broad = Set.of("view", "edit", "admin", "cluster-admin");
+        for (ObjectNode object : GENERATED) {
+            assertFalse(broad.contains(object.path("roleRef").path("name").asText()), ManifestFiles.id(object));
+        }
+    }
+
+    private static String env(JsonNode container, String name) {
+        for (JsonNode env : container.path("env")) {
+            if (name.equals(env.path("name").asText())) {
+                return env.path("value").asText();
+            }
+        }
+        throw new AssertionError("no env " + name);
+    }
+}
