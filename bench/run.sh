@@ -129,17 +129,19 @@ proc_ticks() { # utime+stime of the given pids (and nginx's workers)
   done
   echo "$total"
 }
-snapshot() { # busy ticks of the machine, ticks of the app, nginx and reaped children (wrk, curl)
-  local busy ours
+snapshot() { # busy ticks of the machine; ticks of the app, of nginx, of reaped children (wrk); time
+  local busy app ngx kids
   busy=$(awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat)
-  ours=$(proc_ticks "$APP_PID" "$NGINX_PID" $(cat "/proc/$NGINX_PID/task/"*/children 2>/dev/null || pgrep -P "$NGINX_PID"))
-  ours=$((ours + $(sed 's/^.*) //' /proc/$$/stat | awk '{print $14 + $15}')))
-  echo "$busy $ours $(date +%s.%N)"
+  app=$(proc_ticks "$APP_PID")
+  ngx=$(proc_ticks "$NGINX_PID" $(cat "/proc/$NGINX_PID/task/"*/children 2>/dev/null || pgrep -P "$NGINX_PID"))
+  kids=$(sed 's/^.*) //' /proc/$$/stat | awk '{print $14 + $15}')
+  echo "$busy $app $ngx $kids $(date +%s.%N)"
 }
 
 # wrk_run LABEL URL SECONDS [RATE [CONNECTIONS]] -> writes $RESULTS/runs/LABEL.json
 wrk_run() {
-  local label=$1 url=$2 secs=$3 rate=${4:-0} conns=${5:-$CONNECTIONS} before after
+  local label=$1 url=$2 secs=$3 rate=${4:-0} conns=${5:-$CONNECTIONS} before after server=app
+  case $url in "$NGX"*) server=nginx ;; esac
   before=$(snapshot)
   BENCH_LABEL=$label BENCH_RATE=$rate BENCH_OUT="$WORK/$label.json" \
     wrk -t"$THREADS" -c"$conns" -d"${secs}s" --timeout 5s -s "$LUA" "$url" > "$WORK/$label.txt" &
@@ -149,12 +151,17 @@ wrk_run() {
   kill -0 "$APP_PID" 2>/dev/null || die "$label: the service is gone (stopped from outside?); see $RESULTS/app.log"
   kill -0 "$NGINX_PID" 2>/dev/null || die "$label: nginx is gone (stopped from outside?)"
   after=$(snapshot)
-  # other = machine busy time minus ours, as a share of all cores over the run's wall time
+  # other = machine busy time minus ours, as a share of all cores over the run's wall time;
+  # cpu_us_per_request = CPU time the server (the service, or nginx) spent per answered request
   jq -c --arg before "$before" --arg after "$after" --argjson nproc "$NPROC" --argjson hz "$HZ" \
-    --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" '
+    --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg server "$server" '
       ($before | split(" ") | map(tonumber)) as $b | ($after | split(" ") | map(tonumber)) as $a |
-      . + {other_cpu_pct: ((((($a[0] - $b[0]) - ($a[1] - $b[1])) / $hz) / (($a[2] - $b[2]) * $nproc) * 100)
-                          | if . < 0 then 0 else . end | . * 10 | round / 10),
+      [range(0; 4) | ($a[.] - $b[.]) / $hz] as $d | ($a[4] - $b[4]) as $wall |
+      def r1: . * 10 | round / 10;
+      . + {other_cpu_pct: (($d[0] - $d[1] - $d[2] - $d[3]) / ($wall * $nproc) * 100 | if . < 0 then 0 else . end | r1),
+           server_cpu_pct: ((if $server == "nginx" then $d[2] else $d[1] end) / ($wall * $nproc) * 100 | r1),
+           wrk_cpu_pct: ($d[3] / ($wall * $nproc) * 100 | r1),
+           server_cpu_us_per_request: ((if $server == "nginx" then $d[2] else $d[1] end) * 1e6 / .requests | r1),
            loadavg_after: $load}' \
     "$WORK/$label.json" > "$RESULTS/runs/$label.json"
   local errors
@@ -184,10 +191,33 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "machine: $NPROC cores, load average $LOAD_BEFORE"
 log "JVM options: $JVM_OPTS"
 
-# --- warm-up: JIT and pools, both paths of the service; not recorded ---
-log "warm-up ${WARMUP}s"
+# --- warm-up: unrecorded load on both paths of the service until the JIT has settled ---
+# (at least BENCH_WARMUP seconds; then 5 s steps until the compiler threads use under 2% of a core,
+# at most 60 s more). On a busy 2-core machine C2 can still be compiling after half a minute.
+jit_ticks() {
+  local t total=0
+  for t in /proc/"$APP_PID"/task/*; do
+    case $(cat "$t/comm" 2>/dev/null) in
+      C1\ CompilerThre*|C2\ CompilerThre*) total=$((total + $(sed 's/^.*) //' "$t/stat" | awk '{print $12 + $13}'))) ;;
+    esac
+  done
+  echo "$total"
+}
+log "warm-up: at least ${WARMUP}s, until the JIT is quiet"
 wrk_run warmup-lookup "$APP/v1/tiers/lookup" $((WARMUP * 3 / 4))
 wrk_run warmup-constant "$APP/bench/constant" $((WARMUP - WARMUP * 3 / 4))
+WARMED=$WARMUP
+JIT_PCT=100
+for step in $(seq 1 12); do
+  before_jit=$(jit_ticks)
+  wrk_run "warmup-$step-lookup" "$APP/v1/tiers/lookup" 3
+  wrk_run "warmup-$step-constant" "$APP/bench/constant" 2
+  WARMED=$((WARMED + 5))
+  JIT_PCT=$(( ($(jit_ticks) - before_jit) * 100 / (HZ * 5) ))
+  [ "$JIT_PCT" -lt 2 ] && break
+  log "  JIT still busy: ${JIT_PCT}% of a core over the last 5 s"
+done
+log "warm-up done after ${WARMED}s (JIT ${JIT_PCT}% of a core in the last 5 s)"
 
 # --- throughput: same threads, connections, duration and bodies for all three, interleaved ---
 for round in $(seq 1 "$ROUNDS"); do
@@ -212,79 +242,92 @@ jq -s --arg jvm "$JVM_OPTS" --argjson nproc "$NPROC" --arg load_before "$LOAD_BE
   --arg load_after "$LOAD_AFTER" --argjson rss "$VMRSS_KB" --argjson hwm "$VMHWM_KB" \
   --arg bodies "$BODY_SIZES" --arg tiers "$TIER_MIX" --arg commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   --arg wrk "-t$THREADS -c$CONNECTIONS -d${DURATION}s x $ROUNDS rounds" --arg nginx_workers "$NGINX_WORKERS" \
+  --argjson warmed "$WARMED" --argjson jit_pct "$JIT_PCT" \
   --arg paced "-t$THREADS -c$PACED_CONNECTIONS -d${PACED_DURATION}s at $RATE req/s" --arg date "$(date -u +%FT%TZ)" '
-  def sum_rps($prefix): map(select(.label | startswith($prefix + "-") and (ltrimstr($prefix + "-") | test("^[0-9]+$"))))
-    | {requests: (map(.requests) | add), duration_s: (map(.duration_s) | add), rounds: map(.rps)}
-    | . + {rps: (.requests / .duration_s | round)};
   def r2: . * 100 | round / 100;
-  (sum_rps("lookup")) as $l | (sum_rps("constant")) as $a | (sum_rps("nginx")) as $b |
-  (map(select(.label == "paced-lookup"))[0]) as $p | (map(select(.label == "paced-nginx"))[0]) as $pn |
-  ([range(0; $l.rounds | length)] | map({a: ($l.rounds[.] / $a.rounds[.]), b: ($l.rounds[.] / $b.rounds[.])})) as $per |
+  def runs($prefix): map(select(.label | test("^" + $prefix + "-[0-9]+$")));
+  def agg: {rps: ((map(.requests) | add) / (map(.duration_s) | add) | round), rounds: map(.rps | round),
+            cpu_us_per_request: ((map(.server_cpu_us_per_request * .requests) | add) / (map(.requests) | add) | r2),
+            other_cpu_pct: map(.other_cpu_pct)};
+  def paced: {rate_target: .target_rate, rate_achieved: (.rps | round), requests,
+              p50_ms: (.latency_us.p50 / 1000), p90_ms: (.latency_us.p90 / 1000), p99_ms: (.latency_us.p99 / 1000),
+              p999_ms: (.latency_us.p999 / 1000), max_ms: (.latency_us.max / 1000), late_sends,
+              server_cpu_us_per_request, other_cpu_pct};
+  (runs("lookup") | agg) as $l | (runs("constant") | agg) as $a | (runs("nginx") | agg) as $b |
+  (map(select(.label == "paced-lookup"))[0] | paced) as $p | (map(select(.label == "paced-nginx"))[0] | paced) as $pn |
   {
     date: $date, commit: $commit, nproc: $nproc, loadavg_before: $load_before, loadavg_after: $load_after,
+    other_cpu_pct_max: (map(select(.label | startswith("warmup") | not) | .other_cpu_pct) | max),
+    warmup_s: $warmed, jit_pct_last_warmup_step: $jit_pct,
     jvm_options: $jvm, nginx_workers: $nginx_workers, throughput_wrk: $wrk, paced_wrk: $paced,
     bodies: $bodies, tiers: $tiers,
-    throughput_rps: {lookup: $l.rps, constant_a: $a.rps, nginx_b: $b.rps},
-    throughput_rounds_rps: {lookup: $l.rounds, constant_a: $a.rounds, nginx_b: $b.rounds},
+    throughput: {lookup: $l, constant_a: $a, nginx_b: $b},
     ratio_lookup_a: ($l.rps / $a.rps | r2), ratio_lookup_b: ($l.rps / $b.rps | r2),
-    ratio_rounds_a: ($per | map(.a | r2)), ratio_rounds_b: ($per | map(.b | r2)),
-    other_cpu_pct_max: (map(select(.label | startswith("warmup") | not) | .other_cpu_pct) | max),
-    paced: {rate_target: $p.target_rate, rate_achieved: ($p.rps | round),
-            p50_ms: ($p.latency_us.p50 / 1000), p90_ms: ($p.latency_us.p90 / 1000),
-            p99_ms: ($p.latency_us.p99 / 1000), p999_ms: ($p.latency_us.p999 / 1000),
-            max_ms: ($p.latency_us.max / 1000), late_sends: $p.late_sends, requests: $p.requests,
-            other_cpu_pct: $p.other_cpu_pct},
-    paced_nginx: {rate_achieved: ($pn.rps | round), p50_ms: ($pn.latency_us.p50 / 1000),
-                  p99_ms: ($pn.latency_us.p99 / 1000), late_sends: $pn.late_sends},
-    rss_mib: ($rss / 1024 | r2), hwm_mib: ($hwm / 1024 | r2),
+    ratio_rounds_a: [range(0; $l.rounds | length) | $l.rounds[.] / $a.rounds[.] | r2],
+    ratio_rounds_b: [range(0; $l.rounds | length) | $l.rounds[.] / $b.rounds[.] | r2],
+    paced_lookup: $p, paced_nginx: $pn,
+    vmrss_mib: ($rss / 1024 | r2), vmhwm_mib: ($hwm / 1024 | r2),
     targets: {
       ratio_lookup_a: {target: ">= 0.9", met: ($l.rps / $a.rps >= 0.9)},
       ratio_lookup_b: {target: ">= 0.5", met: ($l.rps / $b.rps >= 0.5)},
-      p99_at_rate:    {target: "<= 2 ms at \($p.target_rate) req/s", met: ($p.latency_us.p99 <= 2000)},
-      rss:            {target: "<= 160 MiB", met: ($hwm / 1024 <= 160)}
+      p99_at_rate: {target: "<= 2 ms at \($p.rate_target) req/s", met: ($p.p99_ms <= 2)},
+      rss: {target: "VmRSS and VmHWM <= 160 MiB", met: ($hwm / 1024 <= 160 and $rss / 1024 <= 160)}
     }
   }' "$RESULTS"/runs/*.json > "$RESULTS/summary.json"
 
 jq -r '
   def ok(t): if t.met then "met" else "MISSED" end;
-  "metric\tvalue\ttarget\tresult",
-  "lookup_rps\t\(.throughput_rps.lookup)\t\t",
-  "constant_a_rps\t\(.throughput_rps.constant_a)\t\t",
-  "nginx_b_rps\t\(.throughput_rps.nginx_b)\t\t",
-  "ratio_lookup_a\t\(.ratio_lookup_a)\t>= 0.9\t\(ok(.targets.ratio_lookup_a))",
-  "ratio_lookup_b\t\(.ratio_lookup_b)\t>= 0.5\t\(ok(.targets.ratio_lookup_b))",
-  "paced_rate_rps\t\(.paced.rate_achieved)\t\(.paced.rate_target)\t",
-  "p50_ms\t\(.paced.p50_ms)\t\t",
-  "p99_ms\t\(.paced.p99_ms)\t<= 2\t\(ok(.targets.p99_at_rate))",
-  "vmrss_mib\t\(.rss_mib)\t\t",
-  "vmhwm_mib\t\(.hwm_mib)\t<= 160\t\(ok(.targets.rss))"
+  ["metric", "value", "target", "result"],
+  ["lookup_rps", .throughput.lookup.rps, "", ""],
+  ["constant_a_rps", .throughput.constant_a.rps, "", ""],
+  ["nginx_b_rps", .throughput.nginx_b.rps, "", ""],
+  ["ratio_lookup_a", .ratio_lookup_a, ">= 0.9", ok(.targets.ratio_lookup_a)],
+  ["ratio_lookup_b", .ratio_lookup_b, ">= 0.5", ok(.targets.ratio_lookup_b)],
+  ["paced_rate_rps", .paced_lookup.rate_achieved, .paced_lookup.rate_target, ""],
+  ["p50_ms", .paced_lookup.p50_ms, "", ""],
+  ["p99_ms", .paced_lookup.p99_ms, "<= 2", ok(.targets.p99_at_rate)],
+  ["vmrss_mib", .vmrss_mib, "<= 160", ok(.targets.rss)],
+  ["vmhwm_mib", .vmhwm_mib, "<= 160", ok(.targets.rss)],
+  ["other_cpu_pct_max", .other_cpu_pct_max, "", ""]
+  | @tsv
 ' "$RESULTS/summary.json" > "$RESULTS/summary.tsv"
 
 jq -r '
   def ok(t): if t.met then "met" else "MISSED" end;
+  def pad($n): tostring | if length < $n then . + (" " * ($n - length)) else . end;
+  def row($cells; $widths): [range(0; $cells | length) as $i | $cells[$i] | pad($widths[$i])] | join(" ") | sub(" +$"; "");
+  [24, 10, 12, 8] as $w |
+  [37, 9, 11, 24] as $t |
   "",
-  "maas-api tier lookup benchmark  \(.date)  commit \(.commit)",
-  "machine: \(.nproc) cores, load average \(.loadavg_before) before, \(.loadavg_after) after;" +
-    " other processes used up to \(.other_cpu_pct_max)% of the CPU during a run",
-  "JVM options (application.properties java-opts-append): \(.jvm_options)",
+  "maas-api tier lookup benchmark, \(.date), commit \(.commit)",
+  "machine: \(.nproc) cores; load average \(.loadavg_before) before, \(.loadavg_after) after;" +
+    " other processes took up to \(.other_cpu_pct_max)% of all CPU during a measured run",
+  "JVM options (java-opts-append in application.properties): \(.jvm_options)",
   "bodies: \(.bodies); tiers: \(.tiers)",
+  "warm-up: \(.warmup_s) s of load before measuring (JIT at \(.jit_pct_last_warmup_step)% of a core in its last 5 s)",
   "",
-  "throughput, wrk \(.throughput_wrk)     req/s   per round",
-  "  lookup        POST /v1/tiers/lookup     \(.throughput_rps.lookup)   \(.throughput_rounds_rps.lookup | map(round) | join(" "))",
-  "  (a) constant  POST /bench/constant      \(.throughput_rps.constant_a)   \(.throughput_rounds_rps.constant_a | map(round) | join(" "))",
-  "  (b) nginx     return 200 (workers \(.nginx_workers))    \(.throughput_rps.nginx_b)   \(.throughput_rounds_rps.nginx_b | map(round) | join(" "))",
+  "throughput, wrk \(.throughput_wrk), same bodies for all three",
+  row(["target", "req/s", "us CPU/req", "per round (req/s)"]; $t),
+  row(["lookup        POST /v1/tiers/lookup", .throughput.lookup.rps, .throughput.lookup.cpu_us_per_request,
+       (.throughput.lookup.rounds | join(" "))]; $t),
+  row(["(a) constant  POST /bench/constant", .throughput.constant_a.rps, .throughput.constant_a.cpu_us_per_request,
+       (.throughput.constant_a.rounds | join(" "))]; $t),
+  row(["(b) nginx     workers \(.nginx_workers)", .throughput.nginx_b.rps, .throughput.nginx_b.cpu_us_per_request,
+       (.throughput.nginx_b.rounds | join(" "))]; $t),
   "",
-  "target                      value        target       result   per round",
-  "  lookup/(a)                \(.ratio_lookup_a)         >= 0.9       \(ok(.targets.ratio_lookup_a))      \(.ratio_rounds_a | join(" "))",
-  "  lookup/(b)                \(.ratio_lookup_b)         >= 0.5       \(ok(.targets.ratio_lookup_b))      \(.ratio_rounds_b | join(" "))",
-  "  p99 at \(.paced.rate_target) req/s          \(.paced.p99_ms) ms      <= 2 ms      \(ok(.targets.p99_at_rate))",
-  "  RSS (VmHWM)               \(.hwm_mib) MiB   <= 160 MiB   \(ok(.targets.rss))      VmRSS \(.rss_mib) MiB",
+  "latency at a fixed rate, wrk \(.paced_wrk), paced with delay() (docs/performance.md)",
+  "  lookup: \(.paced_lookup.rate_achieved) req/s; p50 \(.paced_lookup.p50_ms) ms, p90 \(.paced_lookup.p90_ms) ms," +
+    " p99 \(.paced_lookup.p99_ms) ms, p99.9 \(.paced_lookup.p999_ms) ms, max \(.paced_lookup.max_ms) ms;" +
+    " late sends \(.paced_lookup.late_sends) of \(.paced_lookup.requests)",
+  "  nginx:  \(.paced_nginx.rate_achieved) req/s; p50 \(.paced_nginx.p50_ms) ms, p99 \(.paced_nginx.p99_ms) ms;" +
+    " late sends \(.paced_nginx.late_sends) of \(.paced_nginx.requests)",
   "",
-  "latency, wrk \(.paced_wrk) (paced with delay(); see docs/performance.md)",
-  "  lookup: \(.paced.rate_achieved) req/s achieved, p50 \(.paced.p50_ms) ms, p90 \(.paced.p90_ms) ms, p99 \(.paced.p99_ms) ms," +
-    " p99.9 \(.paced.p999_ms) ms, max \(.paced.max_ms) ms, late sends \(.paced.late_sends) of \(.paced.requests)",
-  "  nginx, same pacing: \(.paced_nginx.rate_achieved) req/s, p50 \(.paced_nginx.p50_ms) ms, p99 \(.paced_nginx.p99_ms) ms," +
-    " late sends \(.paced_nginx.late_sends)",
+  row(["target", "value", "goal", "result", "per round / detail"]; $w + [0]),
+  row(["lookup/(a) throughput", .ratio_lookup_a, ">= 0.9", ok(.targets.ratio_lookup_a), (.ratio_rounds_a | join(" "))]; $w + [0]),
+  row(["lookup/(b) throughput", .ratio_lookup_b, ">= 0.5", ok(.targets.ratio_lookup_b), (.ratio_rounds_b | join(" "))]; $w + [0]),
+  row(["p99 at \(.paced_lookup.rate_target) req/s (ms)", .paced_lookup.p99_ms, "<= 2", ok(.targets.p99_at_rate),
+       "p50 \(.paced_lookup.p50_ms) ms"]; $w + [0]),
+  row(["RSS after the run (MiB)", .vmrss_mib, "<= 160", ok(.targets.rss), "VmHWM \(.vmhwm_mib) MiB"]; $w + [0]),
   "",
-  "results: bench-results/summary.json, summary.tsv, runs/*.json"
+  "results: bench-results/summary.txt, summary.tsv, summary.json, runs/*.json"
 ' "$RESULTS/summary.json" | tee "$RESULTS/summary.txt"
