@@ -24,7 +24,7 @@ RESULTS=bench-results
 JAR=target/quarkus-app/quarkus-run.jar
 LUA=bench/lookup.lua
 
-log() { printf '[bench] %s\n' "$*" >&2; }
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 # --- tools: a fresh Debian machine gets them from apt ---
@@ -173,11 +173,17 @@ wrk_run() {
 log "checking the request bodies"
 BENCH_DUMP_BODIES="$RESULTS/bodies.txt" BENCH_OUT=/dev/null \
   wrk -t1 -c1 -d1s -s "$LUA" "$NGX/" > /dev/null
-: > "$WORK/tiers.txt"
+# one curl for all bodies (a curl per body takes half a minute on a busy machine)
+sep=""
 while IFS= read -r body; do
-  curl -fsS -X POST -H 'Content-Type: application/json' --data-binary "$body" "$APP/v1/tiers/lookup" \
-    | jq -r .tier >> "$WORK/tiers.txt" || die "lookup failed for $body"
-done < "$RESULTS/bodies.txt"
+  printf '%surl = "%s"\nheader = "Content-Type: application/json"\ndata-binary = "%s"\nwrite-out = "\\n"\n' \
+    "$sep" "$APP/v1/tiers/lookup" "${body//\"/\\\"}"
+  sep=$'next\n'
+done < "$RESULTS/bodies.txt" > "$WORK/curl.conf"
+curl -fsS -K "$WORK/curl.conf" > "$WORK/answers.txt" || die "a lookup failed; bodies in $RESULTS/bodies.txt"
+jq -r .tier "$WORK/answers.txt" > "$WORK/tiers.txt" || die "a lookup answered something other than JSON"
+[ "$(grep -c . "$WORK/tiers.txt")" = "$(wc -l < "$RESULTS/bodies.txt")" ] && ! grep -q null "$WORK/tiers.txt" \
+  || die "not every body got a tier: $(sort "$WORK/tiers.txt" | uniq -c | tr '\n' ' ')"
 TIER_MIX=$(sort "$WORK/tiers.txt" | uniq -c | awk '{printf "%s%s=%s", (NR > 1 ? " " : ""), $2, $1}')
 BODY_SIZES=$(awk '{n++; s += length($0); if (min == "" || length($0) < min) min = length($0);
   if (length($0) > max) max = length($0)} END {printf "%d..%d bytes, mean %.0f", min, max, s / n}' "$RESULTS/bodies.txt")
@@ -192,8 +198,8 @@ log "machine: $NPROC cores, load average $LOAD_BEFORE"
 log "JVM options: $JVM_OPTS"
 
 # --- warm-up: unrecorded load on both paths of the service until the JIT has settled ---
-# (at least BENCH_WARMUP seconds; then 5 s steps until the compiler threads use under 2% of a core,
-# at most 60 s more). On a busy 2-core machine C2 can still be compiling after half a minute.
+# (at least BENCH_WARMUP seconds, then 5 s steps until the compiler threads use under 2% of a core,
+# at most 40 s more). On a busy 2-core machine C2 can still be compiling after half a minute.
 jit_ticks() {
   local t total=0
   for t in /proc/"$APP_PID"/task/*; do
@@ -208,7 +214,7 @@ wrk_run warmup-lookup "$APP/v1/tiers/lookup" $((WARMUP * 3 / 4))
 wrk_run warmup-constant "$APP/bench/constant" $((WARMUP - WARMUP * 3 / 4))
 WARMED=$WARMUP
 JIT_PCT=100
-for step in $(seq 1 12); do
+for step in $(seq 1 8); do
   before_jit=$(jit_ticks)
   wrk_run "warmup-$step-lookup" "$APP/v1/tiers/lookup" 3
   wrk_run "warmup-$step-constant" "$APP/bench/constant" 2
@@ -230,7 +236,7 @@ done
 # --- latency at a fixed rate: the lookup, and nginx paced the same way as the method's floor ---
 log "latency at $RATE req/s: -t$THREADS -c$PACED_CONNECTIONS ${PACED_DURATION}s"
 wrk_run paced-lookup "$APP/v1/tiers/lookup" "$PACED_DURATION" "$RATE" "$PACED_CONNECTIONS"
-wrk_run paced-nginx "$NGX/v1/tiers/lookup" $((PACED_DURATION * 2 / 3)) "$RATE" "$PACED_CONNECTIONS"
+wrk_run paced-nginx "$NGX/v1/tiers/lookup" $((PACED_DURATION / 2)) "$RATE" "$PACED_CONNECTIONS"
 
 # --- memory of the service after the run ---
 VMRSS_KB=$(awk '/^VmRSS:/{print $2}' "/proc/$APP_PID/status")
