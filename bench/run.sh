@@ -42,8 +42,12 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -f "$JAR" ] || die "$JAR missing: run 'make bench' (it builds first)"
 
 # --- the deployment's JVM options: one line in application.properties is the single source ---
-JVM_OPTS=$(sed -n 's/^quarkus\.kubernetes\.env\.vars\.java-opts-append=//p' src/main/resources/application.properties)
-[ -n "$JVM_OPTS" ] || die "quarkus.kubernetes.env.vars.java-opts-append not found in application.properties"
+deployment_env() { sed -n "s/^quarkus\.kubernetes\.env\.vars\.$1=//p" src/main/resources/application.properties; }
+GC_OPTS=$(deployment_env gc-container-options)
+APPEND_OPTS=$(deployment_env java-opts-append)
+[ -n "$GC_OPTS" ] && [ -n "$APPEND_OPTS" ] \
+  || die "quarkus.kubernetes.env.vars.gc-container-options / java-opts-append not found in application.properties"
+JVM_OPTS="$GC_OPTS $APPEND_OPTS"
 
 for port in "$APP_PORT" "$NGINX_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -308,7 +312,7 @@ jq -r '
   "maas-api tier lookup benchmark, \(.date), commit \(.commit)",
   "machine: \(.nproc) cores; load average \(.loadavg_before) before, \(.loadavg_after) after;" +
     " other processes took up to \(.other_cpu_pct_max)% of all CPU during a measured run",
-  "JVM options (java-opts-append in application.properties): \(.jvm_options)",
+  "JVM options (gc-container-options + java-opts-append in application.properties): \(.jvm_options)",
   "bodies: \(.bodies); tiers: \(.tiers)",
   "warm-up: \(.warmup_s) s of load before measuring (JIT at \(.jit_pct_last_warmup_step)% of a core in its last 5 s)",
   "",

@@ -123,6 +123,8 @@ class GeneratedManifestsIT {
         }
         assertEquals(DefaultConfig.property("quarkus.kubernetes.env.vars.java-opts-append"),
                 env(container, "JAVA_OPTS_APPEND"), "the JVM options the benchmark measured");
+        assertEquals(DefaultConfig.property("quarkus.kubernetes.env.vars.gc-container-options"),
+                env(container, "GC_CONTAINER_OPTIONS"), "the GC the benchmark measured, where run-java.sh expects it");
         assertEquals(Boolean.FALSE, container.at("/securityContext/allowPrivilegeEscalation").booleanValue());
         assertTrue(container.at("/securityContext/readOnlyRootFilesystem").booleanValue());
     }
