@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -34,12 +33,12 @@ public class TierCatalog {
     private volatile Status lastChange;
     private String lastText;
     private long versions;
-    /** Observers must return quickly: they run under this catalog's lock. Null outside CDI. */
-    @Inject
-    Event<TierConfigApplied> appliedEvent;
+    /** Observers must return quickly: they run under this catalog's lock. */
+    private final Event<TierConfigApplied> appliedEvent;
 
-    public TierCatalog(MaasConfig config, MeterRegistry registry) {
+    public TierCatalog(MaasConfig config, MeterRegistry registry, Event<TierConfigApplied> appliedEvent) {
         this.config = config;
+        this.appliedEvent = appliedEvent;
         this.parser = new TierConfigParser(config.gateway().tierNamespacePrefixOrDefault());
         this.applied = reloads(registry, "applied");
         this.rejected = reloads(registry, "rejected");
@@ -78,9 +77,7 @@ public class TierCatalog {
             applied.increment();
             LOG.infof("tier config version %d applied from %s: tiers %s", index.version(), origin,
                     tiers.stream().map(Tier::name).toList());
-            if (appliedEvent != null) {
-                appliedEvent.fire(new TierConfigApplied(index));
-            }
+            appliedEvent.fire(new TierConfigApplied(index));
         } catch (InvalidTierConfigException e) {
             lastText = null; // a later revert to the last good text must apply again
             lastChange = new Status("rejected", origin, Instant.now(), e.problems());
