@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -16,11 +17,14 @@ class TierLookupMetrics {
     enum Outcome { matched, default_tier, not_found, unavailable }
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Outcome, Map<String, Counter>> counters = new EnumMap<>(Outcome.class);
     private final Timer latency;
 
     TierLookupMetrics(MeterRegistry registry) {
         this.registry = registry;
+        for (Outcome outcome : Outcome.values()) {
+            counters.put(outcome, new ConcurrentHashMap<>());
+        }
         this.latency = Timer.builder("maas_tier_lookup")
                 .description("Time to resolve groups to a tier, inside the service")
                 .serviceLevelObjectives(Duration.ofNanos(10_000), Duration.ofNanos(50_000), Duration.ofNanos(100_000),
@@ -29,10 +33,10 @@ class TierLookupMetrics {
     }
 
     void count(Outcome outcome, String tier) {
-        String key = outcome.name() + '/' + tier;
-        Counter counter = counters.get(key);
+        Map<String, Counter> byTier = counters.get(outcome);
+        Counter counter = byTier.get(tier);
         if (counter == null) {
-            counter = counters.computeIfAbsent(key, k -> Counter.builder("maas_tier_lookups")
+            counter = byTier.computeIfAbsent(tier, t -> Counter.builder("maas_tier_lookups")
                     .description("Tier lookups by tier and outcome")
                     .tag("outcome", outcome.name()).tag("tier", tier).register(registry));
         }
