@@ -13,9 +13,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION=${BENCH_MINT_DURATION:-5}
+DURATION=${BENCH_MINT_DURATION:-4}
 ROUNDS=${BENCH_MINT_ROUNDS:-2}
-WARMUP=${BENCH_MINT_WARMUP:-20}                 # s of mints, then a quarter of that of direct TokenRequests
+WARMUP=${BENCH_MINT_WARMUP:-16}
 CONNECTIONS=${BENCH_MINT_CONNECTIONS:-8}
 APP_PORT=${BENCH_MINT_APP_PORT:-18090}
 STUB_PORT=${BENCH_MINT_STUB_PORT:-18091}
@@ -216,13 +216,21 @@ wrk_run() {
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "machine: $NPROC cores, load average $LOAD_BEFORE; service JVM options: $JVM_OPTS"
-log "warm-up: ${WARMUP}s of mints and $((WARMUP / 4))s of direct TokenRequests, -c$CONNECTIONS"
-wrk_run warmup-mint mint "$CONNECTIONS" $((WARMUP - 5))
+# warm-up: mints at -c$CONNECTIONS for BENCH_MINT_WARMUP s and direct TokenRequests for a quarter of that,
+# then 5 s steps of mints until the JIT compiler threads use under 10% of a core, at most 3 more steps
+log "warm-up: ${WARMUP}s of mints and $((WARMUP / 4))s of direct TokenRequests at -c$CONNECTIONS, then until the JIT is quiet"
+wrk_run warmup-mint mint "$CONNECTIONS" "$WARMUP"
 wrk_run warmup-direct direct "$CONNECTIONS" $((WARMUP / 4))
-jit_before=$(jit_ticks)
-wrk_run warmup-mint-last mint "$CONNECTIONS" 5
-JIT_PCT=$(( ($(jit_ticks) - jit_before) * 100 / (HZ * 5) ))
-log "warm-up done (JIT at ${JIT_PCT}% of a core in the last 5 s)"
+WARMED=$((WARMUP + WARMUP / 4))
+for step in 1 2 3 4; do
+  jit_before=$(jit_ticks)
+  wrk_run "warmup-mint-$step" mint "$CONNECTIONS" 5
+  WARMED=$((WARMED + 5))
+  JIT_PCT=$(( ($(jit_ticks) - jit_before) * 100 / (HZ * 5) ))
+  [ "$JIT_PCT" -lt 10 ] && break
+  log "  JIT still busy: ${JIT_PCT}% of a core over the last 5 s"
+done
+log "warm-up done after ${WARMED}s (JIT at ${JIT_PCT}% of a core in the last 5 s)"
 
 for round in $(seq 1 "$ROUNDS"); do
   log "round $round/$ROUNDS: mint and direct TokenRequest, -c1 then -c$CONNECTIONS, ${DURATION}s each"
@@ -240,7 +248,7 @@ jq -s --arg jvm "$JVM_OPTS" --arg stub_jvm "$STUB_JVM_OPTS" --argjson nproc "$NP
   --arg commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" --arg date "$(date -u +%FT%TZ)" \
   --argjson users "${#USERS[@]}" --arg namespaces "$TIER_NAMESPACES" --argjson steady "$STEADY" \
   --argjson jit_pct "$JIT_PCT" --argjson duration "$DURATION" --argjson rounds "$ROUNDS" \
-  --argjson warmup "$WARMUP" --arg body "$MINT_BODY" --argjson elapsed "$(( $(date +%s) - START ))" \
+  --argjson warmup "$WARMED" --arg body "$MINT_BODY" --argjson elapsed "$(( $(date +%s) - START ))" \
   --argjson conns "$CONNECTIONS" '
   def r2: . * 100 | round / 100;
   def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
@@ -253,8 +261,8 @@ jq -s --arg jvm "$JVM_OPTS" --arg stub_jvm "$STUB_JVM_OPTS" --argjson nproc "$NP
                   p99_ms: ($r | map(.latency_us.p99) | median | ms), rps: ($r | map(.rps) | median | round),
                   requests: ($r | map(.requests) | add),
                   rounds: ($r | map({p50_ms: (.latency_us.p50 | ms), p99_ms: (.latency_us.p99 | ms), rps: (.rps | round)})),
-                  service_cpu_us_per_request: ($r | map(.service_cpu_us_per_request) | median),
-                  stub_cpu_us_per_request: ($r | map(.stub_cpu_us_per_request) | median),
+                  service_cpu_us_per_request: ($r | map(.service_cpu_us_per_request) | median | round),
+                  stub_cpu_us_per_request: ($r | map(.stub_cpu_us_per_request) | median | round),
                   other_cpu_pct: ($r | map(.other_cpu_pct))};
     {connections: $c, mint: fig($m), direct_tokenrequest: fig($d),
      overhead_p50_ms: ([range(0; $m | length) | $m[.].latency_us.p50 - $d[.].latency_us.p50] | median | ms),
@@ -268,7 +276,7 @@ jq -s --arg jvm "$JVM_OPTS" --arg stub_jvm "$STUB_JVM_OPTS" --argjson nproc "$NP
     token_reviews: (map(.token_reviews) | add), other: (map(.other) | add), watches: (map(.watches) | add)}) as $api |
   {
     date: $date, commit: $commit, nproc: $nproc, loadavg_before: $load_before, loadavg_after: $load_after,
-    other_cpu_pct_max: ($runs | map(.other_cpu_pct) | max), other_cpu_pct_median: ($runs | map(.other_cpu_pct) | median),
+    other_cpu_pct_max: ($runs | map(.other_cpu_pct) | max), other_cpu_pct_median: ($runs | map(.other_cpu_pct) | median | . * 10 | round / 10),
     elapsed_s: $elapsed, warmup_s: $warmup, jit_pct_last_warmup_5s: $jit_pct,
     jvm_options: $jvm, stub_jvm_options: $stub_jvm, users: $users, tier_namespaces: $namespaces,
     mint_body: $body, wrk: "-t1, -c1 and -c\($conns), \($duration) s per run, \($rounds) rounds",
@@ -302,6 +310,7 @@ jq -r --argjson c "$CONNECTIONS" '
 
 jq -r '
   def ok(t): if t.met then "met" else "MISSED" end;
+  def signed: if . >= 0 then "+\(.)" else tostring end;
   def f2: . * 100 | round | "\(. / 100 | floor).\(. % 100 | tostring | if length < 2 then "0" + . else . end)";
   def pad($n): tostring | if length < $n then . + (" " * ($n - length)) else . end;
   def row($cells): [range(0; $cells | length) as $i | $cells[$i] | pad([30, 9, 9, 9, 13, 0][$i])] | join(" ") | sub(" +$"; "");
@@ -312,7 +321,7 @@ jq -r '
     row(["  direct TokenRequest to stub", $l.direct_tokenrequest.p50_ms, $l.direct_tokenrequest.p99_ms,
          $l.direct_tokenrequest.rps, "\($l.direct_tokenrequest.stub_cpu_us_per_request) stub",
          ($l.direct_tokenrequest.rounds | map("\(.p50_ms)/\(.p99_ms) \(.rps)") | join(", "))]),
-    row(["  maas-api overhead", "+\($l.overhead_p50_ms)", "+\($l.overhead_p99_ms)", "", "",
+    row(["  maas-api overhead", ($l.overhead_p50_ms | signed), ($l.overhead_p99_ms | signed), "", "",
          "mint/direct: p50 x\($l.ratio_p50), p99 x\($l.ratio_p99), req/s x\($l.ratio_rps)"]);
   "",
   "maas-api token mint benchmark, \(.date), commit \(.commit)",
