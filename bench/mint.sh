@@ -82,12 +82,17 @@ mkdir -p "$OUT/runs"
 START=$(date +%s)
 
 # --- the stub: the test classpath from Maven (resolved from the local repository once built) ---
-log "resolving the test classpath"
-# shellcheck disable=SC2086 # MVN is a command line
-$MVN -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" > "$WORK/mvn.log" 2>&1 \
-  || die "mvn dependency:build-classpath failed: $(tail -20 "$WORK/mvn.log")"
+# (kept in target/ until pom.xml changes: resolving it takes Maven 15 to 30 s on a busy machine)
+CLASSPATH_FILE=target/bench-test-classpath.txt
+if [ ! -s "$CLASSPATH_FILE" ] || [ pom.xml -nt "$CLASSPATH_FILE" ]; then
+  log "resolving the test classpath"
+  # shellcheck disable=SC2086 # MVN is a command line
+  $MVN -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" > "$WORK/mvn.log" 2>&1 \
+    || die "mvn dependency:build-classpath failed: $(tail -20 "$WORK/mvn.log")"
+  mv "$WORK/cp.txt" "$CLASSPATH_FILE"
+fi
 # shellcheck disable=SC2086
-java $STUB_JVM_OPTS -cp "target/test-classes:$(cat "$WORK/cp.txt")" "$STUB_MAIN" "$STUB_PORT" "${USERS[@]}" \
+java $STUB_JVM_OPTS -cp "target/test-classes:$(cat "$CLASSPATH_FILE")" "$STUB_MAIN" "$STUB_PORT" "${USERS[@]}" \
   > "$WORK/stub.out" 2> "$OUT/stub.log" &
 STUB_PID=$!
 STUB=http://127.0.0.1:$STUB_PORT
@@ -217,12 +222,13 @@ wrk_run() {
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "machine: $NPROC cores, load average $LOAD_BEFORE; service JVM options: $JVM_OPTS"
 # warm-up: mints at -c$CONNECTIONS for BENCH_MINT_WARMUP s and direct TokenRequests for a quarter of that,
-# then 5 s steps of mints until the JIT compiler threads use under 10% of a core, at most 3 more steps
+# then 5 s steps of mints until the JIT compiler threads use under 10% of a core, at most 2 steps
+# (on the busy 2-core machine C2 was still at 35 to 55% of a core after 40 s: see docs/performance.md)
 log "warm-up: ${WARMUP}s of mints and $((WARMUP / 4))s of direct TokenRequests at -c$CONNECTIONS, then until the JIT is quiet"
 wrk_run warmup-mint mint "$CONNECTIONS" "$WARMUP"
 wrk_run warmup-direct direct "$CONNECTIONS" $((WARMUP / 4))
 WARMED=$((WARMUP + WARMUP / 4))
-for step in 1 2 3 4; do
+for step in 1 2; do
   jit_before=$(jit_ticks)
   wrk_run "warmup-mint-$step" mint "$CONNECTIONS" 5
   WARMED=$((WARMED + 5))
