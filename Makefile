@@ -7,7 +7,7 @@ IMAGE ?=
 POLICIES ?= policies
 MANIFESTS := target/manifests
 
-.PHONY: run test build bench policies manifests deploy clean help
+.PHONY: run test build bench bench-mint policies manifests deploy clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -21,8 +21,11 @@ test: ## run every test (unit, API, Kubernetes mock server, manifest validation)
 build: ## build the runnable jar into target/quarkus-app (tests skipped)
 	$(MVN) package -DskipTests
 
-bench: build ## measure the tier lookup against baselines; writes bench-results/ (see docs/performance.md)
+bench: build ## measure the tier lookup against baselines, then token mints; writes bench-results/ (see docs/performance.md)
 	bench/run.sh
+
+bench-mint: build ## measure only token mints against a Kubernetes API stub; writes bench-results/mint/
+	bench/mint.sh
 
 policies: ## render policies/gateway-*rate-limits.yaml and the tier ConfigMap from the default tier file (commit the result)
 	$(MVN) -q compile exec:java@render-policies

@@ -6,6 +6,7 @@
 # Knobs (environment): BENCH_THREADS, BENCH_CONNECTIONS, BENCH_DURATION, BENCH_ROUNDS, BENCH_WARMUP,
 # BENCH_RATE, BENCH_PACED_CONNECTIONS, BENCH_PACED_DURATION, BENCH_NGINX_WORKERS, BENCH_APP_PORT,
 # BENCH_NGINX_PORT. The defaults are what docs/performance.md reports.
+# Then bench/mint.sh, the token-mint benchmark (its knobs are BENCH_MINT_*; BENCH_MINT=0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -341,3 +342,11 @@ jq -r '
   "",
   "results: bench-results/summary.txt, summary.tsv, summary.json, runs/*.json"
 ' "$RESULTS/summary.json" | tee "$RESULTS/summary.txt"
+
+# --- the token-mint benchmark (issue 3), with the lookup's processes stopped; appends to the summary ---
+if [ "${BENCH_MINT:-1}" = 1 ]; then
+  cleanup
+  APP_PID=""
+  NGINX_PID=""
+  BENCH_MINT_APPEND=1 bench/mint.sh
+fi

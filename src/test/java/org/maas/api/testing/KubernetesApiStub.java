@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -58,7 +59,7 @@ public class KubernetesApiStub extends Dispatcher {
     /** What a token without an explicit audience is for, like a real cluster's issuer. */
     public static final String API_AUDIENCE = "https://kubernetes.default.svc.cluster.local";
     private static final String REVIEW_PATH = "/apis/authentication.k8s.io/v1/tokenreviews";
-    private static final Pattern TOKEN_PATH =
+    static final Pattern TOKEN_PATH =
             Pattern.compile("/api/v1/namespaces/([^/]+)/serviceaccounts/([^/?]+)/token");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -84,8 +85,20 @@ public class KubernetesApiStub extends Dispatcher {
     }
 
     public void start() {
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        start(0);
+    }
+
+    /** Starts on this port of the loopback address (0: any free port). */
+    public void start(int port) {
+        server.init(InetAddress.getLoopbackAddress(), port);
         client = server.createClient();
+    }
+
+    /** The mock web server keeps every request it received: forgets them, for long-running servers. */
+    public void forgetServerRequests() throws InterruptedException {
+        while (server.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
+            // drained
+        }
     }
 
     public void stop() {
@@ -141,7 +154,7 @@ public class KubernetesApiStub extends Dispatcher {
     public MockResponse dispatch(RecordedRequest request) {
         String method = request.getMethod();
         String path = request.getPath();
-        requests.add(method + " " + path);
+        record(method, path);
         if (failAllWith != 0) {
             return status(failAllWith, "InternalError", "the server is currently unable to handle the request");
         }
@@ -165,6 +178,11 @@ public class KubernetesApiStub extends Dispatcher {
             return expected.dispatch(request);
         }
         return crud.dispatch(request);
+    }
+
+    /** Remembers a request for {@link #requests()}; a long-running server may count instead. */
+    protected void record(String method, String path) {
+        requests.add(method + " " + path);
     }
 
     private MockResponse tokenRequest(String namespace, String name, JsonNode body) {
@@ -317,7 +335,7 @@ public class KubernetesApiStub extends Dispatcher {
         return json(code, status);
     }
 
-    private static MockResponse json(int code, JsonNode body) {
+    static MockResponse json(int code, JsonNode body) {
         return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
                 .setBody(body.toString());
     }
