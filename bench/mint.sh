@@ -37,31 +37,17 @@ USERS=(
   "admin-1@example.com=system:authenticated,admin-group"
 )
 
-log() { printf '[bench-mint %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+BENCH_NAME=bench-mint
+# shellcheck source=bench/common.sh
+. bench/common.sh
 
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v curl >/dev/null || need+=(curl)
-command -v jq >/dev/null || need+=(jq)
-if [ ${#need[@]} -gt 0 ]; then
-  log "installing ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+install_missing wrk curl jq
 [ -f "$JAR" ] || die "$JAR missing: run 'make bench' (it builds first)"
 [ -f "target/test-classes/${STUB_MAIN//.//}.class" ] \
   || die "target/test-classes has no $STUB_MAIN: run 'make build' (it compiles the tests too)"
 
-deployment_env() { sed -n "s/^quarkus\.kubernetes\.env\.vars\.$1=//p" src/main/resources/application.properties; }
-JVM_OPTS="$(deployment_env gc-container-options) $(deployment_env java-opts-append)"
-[ "$JVM_OPTS" != " " ] || die "the deployment's JVM options are not in application.properties"
-
-for port in "$APP_PORT" "$STUB_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    die "port $port is in use (set BENCH_MINT_APP_PORT / BENCH_MINT_STUB_PORT)"
-  fi
-done
+JVM_OPTS=$(deployment_jvm_opts)
+require_free_ports "BENCH_MINT_APP_PORT / BENCH_MINT_STUB_PORT" "$APP_PORT" "$STUB_PORT"
 
 WORK=$(mktemp -d)
 APP_PID=""

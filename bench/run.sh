@@ -25,36 +25,17 @@ RESULTS=bench-results
 JAR=target/quarkus-app/quarkus-run.jar
 LUA=bench/lookup.lua
 
-log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+BENCH_NAME=bench
+# shellcheck source=bench/common.sh
+. bench/common.sh
 
 # --- tools: a fresh Debian machine gets them from apt ---
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
-command -v curl >/dev/null || need+=(curl)
-command -v jq >/dev/null || need+=(jq)
-if [ ${#need[@]} -gt 0 ]; then
-  log "installing ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+install_missing wrk nginx curl jq
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -f "$JAR" ] || die "$JAR missing: run 'make bench' (it builds first)"
 
-# --- the deployment's JVM options: one line in application.properties is the single source ---
-deployment_env() { sed -n "s/^quarkus\.kubernetes\.env\.vars\.$1=//p" src/main/resources/application.properties; }
-GC_OPTS=$(deployment_env gc-container-options)
-APPEND_OPTS=$(deployment_env java-opts-append)
-[ -n "$GC_OPTS" ] && [ -n "$APPEND_OPTS" ] \
-  || die "quarkus.kubernetes.env.vars.gc-container-options / java-opts-append not found in application.properties"
-JVM_OPTS="$GC_OPTS $APPEND_OPTS"
-
-for port in "$APP_PORT" "$NGINX_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    die "port $port is in use (set BENCH_APP_PORT / BENCH_NGINX_PORT)"
-  fi
-done
+JVM_OPTS=$(deployment_jvm_opts)
+require_free_ports "BENCH_APP_PORT / BENCH_NGINX_PORT" "$APP_PORT" "$NGINX_PORT"
 
 # --- processes and temp files are cleaned up however the script ends ---
 WORK=$(mktemp -d)
