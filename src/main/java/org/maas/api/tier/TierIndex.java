@@ -50,8 +50,7 @@ public final class TierIndex {
             }
         }
         this.bestByGroup = Map.copyOf(best);
-        this.defaultTier = defaultTier.isEmpty() ? null : tiers.stream()
-                .filter(t -> t.name().equals(defaultTier.get())).findFirst()
+        this.defaultTier = defaultTier.isEmpty() ? null : tier(defaultTier.get())
                 .orElseThrow(() -> new InvalidTierConfigException(List.of("the default tier '" + defaultTier.get()
                         + "' (maas.tiers.default-tier) is not in the config")));
     }
