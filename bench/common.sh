@@ -37,3 +37,14 @@ require_free_ports() {
     fi
   done
 }
+
+# CPU ticks the JIT compiler threads of a JVM have used so far: the warm-up runs until they go quiet.
+jit_ticks() {
+  local t total=0
+  for t in /proc/"$1"/task/*; do
+    case $(cat "$t/comm" 2>/dev/null) in
+      C1\ CompilerThre*|C2\ CompilerThre*) total=$((total + $(sed 's/^.*) //' "$t/stat" | awk '{print $12 + $13}'))) ;;
+    esac
+  done
+  echo "$total"
+}

@@ -153,15 +153,6 @@ snapshot() { # machine busy ticks, service ticks, stub ticks, reaped children (w
   echo "$(awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat) $(ticks "$APP_PID") $(ticks "$STUB_PID")" \
     "$(sed 's/^.*) //' /proc/$$/stat | awk '{print $14 + $15}') $(date +%s.%N)"
 }
-jit_ticks() {
-  local t total=0
-  for t in /proc/"$APP_PID"/task/*; do
-    case $(cat "$t/comm" 2>/dev/null) in
-      C1\ CompilerThre*|C2\ CompilerThre*) total=$((total + $(sed 's/^.*) //' "$t/stat" | awk '{print $12 + $13}'))) ;;
-    esac
-  done
-  echo "$total"
-}
 
 # wrk_run LABEL TARGET(mint|direct) CONNECTIONS SECONDS -> $OUT/runs/LABEL.json
 wrk_run() {
@@ -215,10 +206,10 @@ wrk_run warmup-mint mint "$CONNECTIONS" "$WARMUP"
 wrk_run warmup-direct direct "$CONNECTIONS" $((WARMUP / 4))
 WARMED=$((WARMUP + WARMUP / 4))
 for step in 1 2; do
-  jit_before=$(jit_ticks)
+  jit_before=$(jit_ticks "$APP_PID")
   wrk_run "warmup-mint-$step" mint "$CONNECTIONS" 5
   WARMED=$((WARMED + 5))
-  JIT_PCT=$(( ($(jit_ticks) - jit_before) * 100 / (HZ * 5) ))
+  JIT_PCT=$(( ($(jit_ticks "$APP_PID") - jit_before) * 100 / (HZ * 5) ))
   [ "$JIT_PCT" -lt 10 ] && break
   log "  JIT still busy: ${JIT_PCT}% of a core over the last 5 s"
 done

@@ -186,26 +186,17 @@ log "JVM options: $JVM_OPTS"
 # --- warm-up: unrecorded load on both paths of the service until the JIT has settled ---
 # (at least BENCH_WARMUP seconds, then 5 s steps until the compiler threads use under 2% of a core,
 # at most 40 s more). On a busy 2-core machine C2 can still be compiling after half a minute.
-jit_ticks() {
-  local t total=0
-  for t in /proc/"$APP_PID"/task/*; do
-    case $(cat "$t/comm" 2>/dev/null) in
-      C1\ CompilerThre*|C2\ CompilerThre*) total=$((total + $(sed 's/^.*) //' "$t/stat" | awk '{print $12 + $13}'))) ;;
-    esac
-  done
-  echo "$total"
-}
 log "warm-up: at least ${WARMUP}s, until the JIT is quiet"
 wrk_run warmup-lookup "$APP/v1/tiers/lookup" $((WARMUP * 3 / 4))
 wrk_run warmup-constant "$APP/bench/constant" $((WARMUP - WARMUP * 3 / 4))
 WARMED=$WARMUP
 JIT_PCT=100
 for step in $(seq 1 8); do
-  before_jit=$(jit_ticks)
+  before_jit=$(jit_ticks "$APP_PID")
   wrk_run "warmup-$step-lookup" "$APP/v1/tiers/lookup" 3
   wrk_run "warmup-$step-constant" "$APP/bench/constant" 2
   WARMED=$((WARMED + 5))
-  JIT_PCT=$(( ($(jit_ticks) - before_jit) * 100 / (HZ * 5) ))
+  JIT_PCT=$(( ($(jit_ticks "$APP_PID") - before_jit) * 100 / (HZ * 5) ))
   [ "$JIT_PCT" -lt 2 ] && break
   log "  JIT still busy: ${JIT_PCT}% of a core over the last 5 s"
 done
