@@ -92,9 +92,20 @@ public interface MaasConfig {
         @WithDefault("30s")
         Duration reviewCacheTtl();
 
-        /** At most this many cached reviews (about 300 bytes each); when full, the cache starts over. */
+        /** At most this many cached positive reviews; when full, one entry is evicted per new one. */
         @WithDefault("10000")
         int reviewCacheMaxEntries();
+
+        /**
+         * How long a token the API server refused is refused again without a TokenReview. Short, since a
+         * refusal can end (a token sent before its not-before time, a login the cluster has not seen yet).
+         */
+        @WithDefault("5s")
+        Duration negativeCacheTtl();
+
+        /** At most this many remembered refusals (and reviews in flight); its own bound, apart from the positive one. */
+        @WithDefault("10000")
+        int negativeCacheMaxEntries();
     }
 
     interface Tokens {

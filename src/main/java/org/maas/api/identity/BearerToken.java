@@ -27,10 +27,35 @@ final class BearerToken {
             throw ApiException.unauthorized("the Authorization header must use the Bearer scheme");
         }
         String token = authorization.substring(SCHEME.length()).trim();
-        if (token.isEmpty() || token.length() > MAX_LENGTH || token.chars().anyMatch(Character::isWhitespace)) {
-            throw ApiException.unauthorized("the bearer token is malformed");
+        if (token.isEmpty() || token.length() > MAX_LENGTH || !isShapedLikeAToken(token)) {
+            throw ApiException.unauthorized("the bearer token is malformed: expected at most " + MAX_LENGTH
+                    + " characters of A-Z a-z 0-9 - . _ ~ + / : with optional trailing =");
         }
         return token;
+    }
+
+    /**
+     * RFC 6750's token68 alphabet (JWTs, OpenShift's {@code sha256~...}, bootstrap tokens), plus {@code :}
+     * for tokens like Rancher's {@code token-xxxxx:secret}. Anything else cannot be a credential any
+     * authenticator issues, so it is refused here rather than costing a TokenReview.
+     */
+    private static boolean isShapedLikeAToken(String token) {
+        int end = token.length();
+        while (end > 0 && token.charAt(end - 1) == '=') {
+            end--;
+        }
+        if (end == 0) {
+            return false;
+        }
+        for (int i = 0; i < end; i++) {
+            char c = token.charAt(i);
+            boolean allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == ':';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The cache key of a token: its SHA-256, so a heap dump holds no usable credential. */

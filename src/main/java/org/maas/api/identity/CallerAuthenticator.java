@@ -1,19 +1,25 @@
 package org.maas.api.identity;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiException;
+import org.maas.api.identity.ReviewOutcome.Authenticated;
+import org.maas.api.identity.ReviewOutcome.Rejected;
 
 /**
  * Authenticates the caller from their own bearer token with a TokenReview, never from client-supplied
- * headers. Positive reviews are cached briefly by a hash of the token. Tokens that maas-api minted (a
- * ServiceAccount in a tier namespace) are refused: minting must come from a person's own identity, or a
- * leaked MaaS token could renew itself forever.
+ * headers. Outcomes are cached briefly by a hash of the token, refusals too, so that an anonymous client
+ * repeating a token costs the API server nothing; a header that is not even shaped like a bearer token is
+ * refused without asking. Tokens that maas-api minted (a ServiceAccount in a tier namespace) are refused:
+ * minting must come from a person's own identity, or a leaked MaaS token could renew itself forever.
  */
 @ApplicationScoped
 public class CallerAuthenticator {
@@ -24,22 +30,33 @@ public class CallerAuthenticator {
     private final String tierNamespacePrefix;
     private final String mintedAudience;
     private final Counter cacheHits;
+    private final Counter cacheNegativeHits;
     private final Counter cacheMisses;
 
+    @Inject
     CallerAuthenticator(TokenReviewer reviewer, MaasConfig config, MeterRegistry registry) {
+        this(reviewer, new ReviewCache(Ticker.systemTicker(), Clock.systemUTC(), ForkJoinPool.commonPool(),
+                        ReviewCache.Limits.from(config.identity())),
+                config.identity().audiences().orElse(List.of()), config.gateway().tierNamespacePrefixOrDefault(),
+                config.tokens().audienceOrDefault(config.gateway()), registry);
+    }
+
+    CallerAuthenticator(TokenReviewer reviewer, ReviewCache cache, List<String> audiences, String tierNamespacePrefix,
+            String mintedAudience, MeterRegistry registry) {
         this.reviewer = reviewer;
-        this.cache = new ReviewCache(Clock.systemUTC(), config.identity().reviewCacheTtl(),
-                config.identity().reviewCacheMaxEntries());
-        this.audiences = config.identity().audiences().orElse(List.of());
-        this.tierNamespacePrefix = config.gateway().tierNamespacePrefixOrDefault();
-        this.mintedAudience = config.tokens().audienceOrDefault(config.gateway());
+        this.cache = cache;
+        this.audiences = List.copyOf(audiences);
+        this.tierNamespacePrefix = tierNamespacePrefix;
+        this.mintedAudience = mintedAudience;
         this.cacheHits = cacheCounter(registry, "hit");
+        this.cacheNegativeHits = cacheCounter(registry, "negative_hit");
         this.cacheMisses = cacheCounter(registry, "miss");
     }
 
     private static Counter cacheCounter(MeterRegistry registry, String outcome) {
         return Counter.builder("maas_token_review_cache")
-                .description("Callers authenticated from the TokenReview cache (hit) or by a TokenReview (miss)")
+                .description("Callers authenticated (hit) or refused (negative_hit) without a TokenReview of their"
+                        + " own, from the cache or a review of the same token in flight; miss: a TokenReview was made")
                 .tag("outcome", outcome).register(registry);
     }
 
@@ -50,20 +67,36 @@ public class CallerAuthenticator {
      */
     public Caller authenticate(String authorization) {
         String token = BearerToken.from(authorization);
-        String key = BearerToken.sha256(token);
-        Caller caller = cache.get(key);
-        if (caller != null) {
-            cacheHits.increment();
-        } else {
-            cacheMisses.increment();
-            caller = reviewer.review(token, audiences).orElseThrow(() -> rejection(token));
-            // The API server has vouched for the token, so its expiry claim can be trusted.
-            cache.put(key, caller, JwtClaims.peek(token).map(JwtClaims::expiresAt).orElse(null));
+        ReviewCache.Lookup lookup = cache.get(BearerToken.sha256(token), () -> review(token));
+        count(lookup);
+        if (lookup.outcome() instanceof Rejected rejected) {
+            throw rejected.mintedToken() ? mintedTokenRefused() : invalidToken();
         }
+        Caller caller = ((Authenticated) lookup.outcome()).caller();
         if (isMinted(caller)) {
             throw mintedTokenRefused();
         }
         return caller;
+    }
+
+    private void count(ReviewCache.Lookup lookup) {
+        if (lookup.source() == ReviewCache.Source.REVIEWED) {
+            cacheMisses.increment();
+        } else if (lookup.outcome() instanceof Rejected) {
+            cacheNegativeHits.increment();
+        } else {
+            cacheHits.increment();
+        }
+    }
+
+    /** One or two TokenReviews; a 503 on the way propagates and nothing is cached. */
+    private ReviewOutcome review(String token) {
+        Optional<Caller> caller = reviewer.review(token, audiences);
+        if (caller.isPresent()) {
+            // The API server has vouched for the token, so its expiry claim can be trusted.
+            return new Authenticated(caller.get(), JwtClaims.peek(token).map(JwtClaims::expiresAt).orElse(null));
+        }
+        return new Rejected(isMintedTokenOfTheGateway(token));
     }
 
     private boolean isMinted(Caller caller) {
@@ -74,15 +107,13 @@ public class CallerAuthenticator {
      * A minted token is bound to the gateway's audience, so the review above (API server audience)
      * rejects it. When the token claims that audience, ask once more with it, to tell its holder why.
      */
-    private ApiException rejection(String token) {
+    private boolean isMintedTokenOfTheGateway(String token) {
         boolean claimsMintedAudience = !audiences.contains(mintedAudience) && JwtClaims.peek(token)
                 .filter(claims -> claims.audiences().contains(mintedAudience)).isPresent();
-        if (claimsMintedAudience) {
-            Optional<Caller> minted = reviewer.review(token, List.of(mintedAudience));
-            if (minted.filter(this::isMinted).isPresent()) {
-                return mintedTokenRefused();
-            }
-        }
+        return claimsMintedAudience && reviewer.review(token, List.of(mintedAudience)).filter(this::isMinted).isPresent();
+    }
+
+    private static ApiException invalidToken() {
         return ApiException.unauthorized("the bearer token is not valid: send your own cluster token"
                 + " (for example from `oc whoami -t` or `kubectl create token`)");
     }

@@ -3,80 +3,274 @@ package org.maas.api.identity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.awaitility.Awaitility;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.maas.api.error.ApiException;
+import org.maas.api.identity.ReviewCache.Lookup;
+import org.maas.api.identity.ReviewCache.Source;
+import org.maas.api.identity.ReviewOutcome.Authenticated;
+import org.maas.api.identity.ReviewOutcome.Rejected;
 
 class ReviewCacheTest {
 
-    /** A clock the test moves by hand: no sleeping, no timing. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Duration DOES_NOT_HANG = Duration.ofSeconds(30);
 
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
+    private final FakeTime time = new FakeTime();
+    private final ReviewCache cache = cache(3, 3);
+    private final Caller alice = new Caller("alice", List.of("system:authenticated"));
+    private final AtomicInteger reviews = new AtomicInteger();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
 
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
     }
 
-    private final ManualClock clock = new ManualClock();
-    private final ReviewCache cache = new ReviewCache(clock, Duration.ofSeconds(30), 3);
-    private final Caller alice = new Caller("alice", List.of("system:authenticated"));
+    private ReviewCache cache(long maxEntries, long negativeMaxEntries) {
+        return new ReviewCache(time, time, Runnable::run,
+                new ReviewCache.Limits(Duration.ofSeconds(30), maxEntries, Duration.ofSeconds(5), negativeMaxEntries));
+    }
+
+    /** A review that counts itself and answers the given outcome. */
+    private Supplier<ReviewOutcome> answering(ReviewOutcome outcome) {
+        return () -> {
+            reviews.incrementAndGet();
+            return outcome;
+        };
+    }
+
+    private Supplier<ReviewOutcome> accepting(Long exp) {
+        return answering(new Authenticated(alice, exp));
+    }
+
+    private Source lookup(ReviewCache cache, String key) {
+        return cache.get(key, accepting(null)).source();
+    }
 
     @Test
     void keepsAReviewForTheTtl() {
-        cache.put("k", alice, null);
-        clock.advance(Duration.ofSeconds(29));
-        assertEquals(alice, cache.get("k"));
-        clock.advance(Duration.ofSeconds(1));
-        assertNull(cache.get("k"));
+        assertEquals(Source.REVIEWED, cache.get("k", accepting(null)).source());
+        time.advance(Duration.ofSeconds(29));
+        Lookup cached = cache.get("k", accepting(null));
+        assertEquals(Source.CACHED, cached.source());
+        assertEquals(alice, ((Authenticated) cached.outcome()).caller());
+        time.advance(Duration.ofSeconds(1));
+        assertEquals(Source.REVIEWED, cache.get("k", accepting(null)).source());
+        assertEquals(2, reviews.get());
     }
 
     @Test
     void neverPastTheTokensExpiry() {
-        long exp = clock.instant().plusSeconds(10).getEpochSecond();
-        cache.put("k", alice, exp);
-        clock.advance(Duration.ofSeconds(9));
-        assertNotNull(cache.get("k"));
-        clock.advance(Duration.ofSeconds(1));
-        assertNull(cache.get("k"));
+        long exp = time.instant().plusSeconds(10).getEpochSecond();
+        cache.get("k", accepting(exp));
+        time.advance(Duration.ofSeconds(9));
+        assertEquals(Source.CACHED, cache.get("k", accepting(exp)).source());
+        time.advance(Duration.ofSeconds(1));
+        assertEquals(Source.REVIEWED, cache.get("k", accepting(exp)).source());
     }
 
     @Test
     void anExpiredTokenIsNotCached() {
-        cache.put("k", alice, clock.instant().getEpochSecond());
-        assertNull(cache.get("k"));
+        long exp = time.instant().getEpochSecond();
+        cache.get("k", accepting(exp));
+        assertEquals(Source.REVIEWED, cache.get("k", accepting(exp)).source());
+        assertNull(cache.accepted().getIfPresent("k"));
     }
 
     @Test
-    void staysBounded() {
-        cache.put("a", alice, null);
-        clock.advance(Duration.ofSeconds(31));
-        cache.put("b", alice, null);
-        cache.put("c", alice, null);
-        cache.put("d", alice, null); // full: the expired "a" makes room
-        assertNotNull(cache.get("b"));
-        assertNotNull(cache.get("d"));
-        cache.put("e", alice, null); // full of live entries: start over
-        assertNull(cache.get("b"));
-        assertNotNull(cache.get("e"));
+    void aTokenExpiringInTheFarFutureIsKeptForTheTtl() {
+        cache.get("k", accepting(Long.MAX_VALUE));
+        time.advance(Duration.ofSeconds(29));
+        assertEquals(Source.CACHED, lookup(cache, "k"));
+        time.advance(Duration.ofSeconds(1));
+        assertEquals(Source.REVIEWED, lookup(cache, "k"));
+    }
+
+    @Test
+    void staysBoundedAndExpiredEntriesGoFirst() {
+        lookup(cache, "a");
+        time.advance(Duration.ofSeconds(31));
+        lookup(cache, "b");
+        lookup(cache, "c");
+        lookup(cache, "d"); // full: the expired "a" makes room
+        cache.accepted().cleanUp();
+        assertNotNull(cache.accepted().policy().getIfPresentQuietly("b"));
+        assertNotNull(cache.accepted().policy().getIfPresentQuietly("c"));
+        assertNotNull(cache.accepted().policy().getIfPresentQuietly("d"));
+        assertEquals(3, cache.accepted().estimatedSize());
+    }
+
+    @Test
+    void fullOfLiveEntriesItEvictsOneEntryAtATime() {
+        lookup(cache, "b");
+        lookup(cache, "c");
+        lookup(cache, "d");
+        lookup(cache, "e"); // full of live entries: one goes (which one is Caffeine's choice), not all
+        cache.accepted().cleanUp();
+        assertEquals(3, cache.accepted().estimatedSize());
+        long kept = List.of("b", "c", "d", "e").stream()
+                .filter(key -> cache.accepted().policy().getIfPresentQuietly(key) != null).count();
+        assertEquals(3, kept);
+    }
+
+    @Test
+    void noCliffUnderALoadSpike() {
+        ReviewCache bounded = cache(100, 100);
+        for (int i = 0; i < 1_000; i++) {
+            lookup(bounded, "user-" + i);
+            bounded.accepted().cleanUp();
+            assertEquals(Math.min(i + 1, 100), bounded.accepted().estimatedSize(), "after " + (i + 1) + " entries");
+        }
+    }
+
+    @Test
+    void refusalsAreRememberedForTheirOwnShortTtl() {
+        assertEquals(Source.REVIEWED, cache.get("junk", answering(new Rejected(false))).source());
+        time.advance(Duration.ofSeconds(4));
+        Lookup again = cache.get("junk", answering(new Rejected(false)));
+        assertEquals(Source.CACHED, again.source());
+        assertEquals(new Rejected(false), again.outcome());
+        time.advance(Duration.ofSeconds(1));
+        assertEquals(Source.REVIEWED, cache.get("junk", answering(new Rejected(false))).source());
+        assertEquals(2, reviews.get());
+    }
+
+    @Test
+    void refusalsHaveTheirOwnBoundAndNeverPushOutAcceptedTokens() {
+        lookup(cache, "alice");
+        lookup(cache, "bob");
+        for (int i = 0; i < 100; i++) {
+            cache.get("junk-" + i, answering(new Rejected(false)));
+        }
+        cache.inFlightOrRejected().synchronous().cleanUp();
+        assertEquals(3, cache.inFlightOrRejected().synchronous().estimatedSize());
+        assertEquals(Source.CACHED, lookup(cache, "alice"));
+        assertEquals(Source.CACHED, lookup(cache, "bob"));
+    }
+
+    @Test
+    void anAcceptedTokenLeavesNoRefusalEntry() {
+        lookup(cache, "alice");
+        assertNull(cache.inFlightOrRejected().getIfPresent("alice"));
+    }
+
+    @Test
+    void aFailedReviewIsNotCached() {
+        ApiException unavailable = ApiException.unavailable("the Kubernetes API is unavailable", 5);
+        Supplier<ReviewOutcome> failing = () -> {
+            reviews.incrementAndGet();
+            throw unavailable;
+        };
+        assertSame(unavailable, assertThrows(ApiException.class, () -> cache.get("k", failing)));
+        assertEquals(Source.REVIEWED, cache.get("k", answering(new Rejected(false))).source());
+        assertEquals(2, reviews.get());
+    }
+
+    @Test
+    void concurrentLookupsOfOneTokenShareOneReview() throws Exception {
+        List<Lookup> lookups = burst(new Rejected(false), 20);
+        assertEquals(1, reviews.get());
+        assertEquals(1, lookups.stream().filter(l -> l.source() == Source.REVIEWED).count());
+        assertEquals(20, lookups.stream().filter(l -> l.source() == Source.SHARED).count());
+        lookups.forEach(l -> assertEquals(new Rejected(false), l.outcome()));
+        assertEquals(Source.CACHED, cache.get("k", answering(new Rejected(false))).source());
+    }
+
+    @Test
+    void concurrentLookupsOfAnAcceptedTokenShareOneReviewToo() throws Exception {
+        List<Lookup> lookups = burst(new Authenticated(alice, null), 20);
+        assertEquals(1, reviews.get());
+        lookups.forEach(l -> assertEquals(alice, ((Authenticated) l.outcome()).caller()));
+        assertEquals(Source.CACHED, lookup(cache, "k"));
+    }
+
+    @Test
+    void aFailureInFlightReachesEveryWaiterAndIsNotCached() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ApiException unavailable = ApiException.unavailable("the Kubernetes API is unavailable", 5);
+        Future<?> owner = threads.submit(() -> cache.get("k", () -> {
+            reviews.incrementAndGet();
+            entered.countDown();
+            awaitLatch(release);
+            throw unavailable;
+        }));
+        assertTrue(entered.await(DOES_NOT_HANG.toSeconds(), TimeUnit.SECONDS));
+        List<Thread> waiting = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> waiters = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            waiters.add(threads.submit(() -> {
+                waiting.add(Thread.currentThread());
+                return cache.get("k", answering(new Rejected(false)));
+            }));
+        }
+        awaitAllWaiting(waiting, 5);
+        release.countDown();
+        for (Future<?> waiter : waiters) {
+            Exception e = assertThrows(Exception.class, () -> waiter.get(DOES_NOT_HANG.toSeconds(), TimeUnit.SECONDS));
+            assertSame(unavailable, e.getCause());
+        }
+        assertSame(unavailable, assertThrows(Exception.class, () -> owner.get()).getCause());
+        assertEquals(1, reviews.get());
+        assertEquals(Source.REVIEWED, cache.get("k", answering(new Rejected(false))).source());
+    }
+
+    /** One caller reviews (held until the others wait for it), {@code others} more look up the same key. */
+    private List<Lookup> burst(ReviewOutcome outcome, int others) throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Lookup> owner = threads.submit(() -> cache.get("k", () -> {
+            reviews.incrementAndGet();
+            entered.countDown();
+            awaitLatch(release);
+            return outcome;
+        }));
+        assertTrue(entered.await(DOES_NOT_HANG.toSeconds(), TimeUnit.SECONDS));
+        List<Thread> waiting = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Future<Lookup>> waiters = new ArrayList<>();
+        for (int i = 0; i < others; i++) {
+            waiters.add(threads.submit(() -> {
+                waiting.add(Thread.currentThread());
+                return cache.get("k", answering(outcome));
+            }));
+        }
+        awaitAllWaiting(waiting, others);
+        release.countDown();
+        List<Lookup> lookups = new ArrayList<>();
+        lookups.add(owner.get(DOES_NOT_HANG.toSeconds(), TimeUnit.SECONDS));
+        for (Future<Lookup> waiter : waiters) {
+            lookups.add(waiter.get(DOES_NOT_HANG.toSeconds(), TimeUnit.SECONDS));
+        }
+        return lookups;
+    }
+
+    /** The waiters are parked on the review in flight (nothing else in a lookup parks). */
+    private static void awaitAllWaiting(List<Thread> waiting, int count) {
+        Awaitility.await().atMost(DOES_NOT_HANG).until(() -> waiting.size() == count
+                && List.copyOf(waiting).stream().allMatch(t -> t.getState() == Thread.State.WAITING));
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(DOES_NOT_HANG.toSeconds(), TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
