@@ -2,6 +2,7 @@ package org.maas.api.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +25,29 @@ class BearerTokenTest {
         ApiException e = assertThrows(ApiException.class, () -> BearerToken.from(header));
         assertEquals(401, e.status());
         assertEquals("Bearer", e.headers().get("WWW-Authenticate"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", "sha256~AbC-dEf_012", "abcdef.0123456789abcdef",
+            "token-x1y2z:s3cr3t", "dG9rZW4+Lw==", "a"})
+    void acceptsTheShapesOfRealTokens(String token) {
+        assertEquals(token, BearerToken.from("Bearer " + token));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc<script>", "a\"b", "a,b", "a=b", "=", "tok\u00e9n", "a;b", "a%20b", "a@b"})
+    void refusesWhatNoAuthenticatorIssues(String token) {
+        ApiException e = assertThrows(ApiException.class, () -> BearerToken.from("Bearer " + token));
+        assertEquals(401, e.status());
+        assertTrue(e.getMessage().contains("malformed"), e.getMessage());
+    }
+
+    @Test
+    void refusesAbsurdLengths() {
+        assertEquals(BearerToken.MAX_LENGTH, BearerToken.from("Bearer " + "a".repeat(BearerToken.MAX_LENGTH)).length());
+        ApiException e = assertThrows(ApiException.class,
+                () -> BearerToken.from("Bearer " + "a".repeat(BearerToken.MAX_LENGTH + 1)));
+        assertEquals(401, e.status());
     }
 
     @Test

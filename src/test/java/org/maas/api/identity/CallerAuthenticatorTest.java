@@ -1,0 +1,137 @@
+package org.maas.api.identity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.maas.api.error.ApiException;
+
+/** What each kind of token costs in TokenReviews, with a reviewer that answers like the API server. */
+class CallerAuthenticatorTest {
+
+    private static final String GATEWAY_AUDIENCE = "gw-sa";
+    private static final String TIER_PREFIX = "gw-tier-";
+
+    /** Answers from a table of token -> (audience -> caller); records every review. */
+    private static final class FakeReviewer extends TokenReviewer {
+        final List<List<String>> reviews = new CopyOnWriteArrayList<>();
+        final Map<String, Map<String, Caller>> known;
+        final Deque<RuntimeException> failures = new ConcurrentLinkedDeque<>();
+
+        FakeReviewer(Map<String, Map<String, Caller>> known) {
+            super(null);
+            this.known = known;
+        }
+
+        @Override
+        Optional<Caller> review(String token, List<String> audiences) {
+            reviews.add(audiences);
+            RuntimeException failure = failures.poll();
+            if (failure != null) {
+                throw failure;
+            }
+            String audience = audiences.isEmpty() ? "api" : audiences.get(0);
+            return Optional.ofNullable(known.getOrDefault(token, Map.of()).get(audience));
+        }
+    }
+
+    private final FakeTime time = new FakeTime();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final Caller mintedCaller = new Caller("system:serviceaccount:gw-tier-free:alice-1234", List.of());
+    private final String mintedToken = jwt(GATEWAY_AUDIENCE);
+    private final FakeReviewer reviewer = new FakeReviewer(Map.of(
+            "alice-token", Map.of("api", new Caller("alice", List.of("system:authenticated"))),
+            mintedToken, Map.of(GATEWAY_AUDIENCE, mintedCaller)));
+    private final CallerAuthenticator authenticator = new CallerAuthenticator(reviewer,
+            new ReviewCache(time, time, Runnable::run,
+                    new ReviewCache.Limits(Duration.ofSeconds(30), 100, Duration.ofSeconds(5), 100)),
+            List.of(), TIER_PREFIX, GATEWAY_AUDIENCE, registry);
+
+    @Test
+    void aJunkJwtClaimingTheGatewayAudienceCostsTwoReviewsOnceThenNone() {
+        String junk = jwt(GATEWAY_AUDIENCE) + "tampered";
+        for (int i = 0; i < 100; i++) {
+            assertEquals(401, status(() -> authenticator.authenticate("Bearer " + junk)));
+        }
+        assertEquals(List.of(List.of(), List.of(GATEWAY_AUDIENCE)), reviewer.reviews);
+        assertEquals(1, count("miss"));
+        assertEquals(99, count("negative_hit"));
+    }
+
+    @Test
+    void aMintedTokenIsRefusedWith403AndTheRefusalIsCachedToo() {
+        for (int i = 0; i < 10; i++) {
+            assertEquals(403, status(() -> authenticator.authenticate("Bearer " + mintedToken)));
+        }
+        assertEquals(2, reviewer.reviews.size());
+    }
+
+    @Test
+    void aRefusedTokenIsReviewedAgainAfterTheNegativeTtl() {
+        authenticate401("junk");
+        time.advance(Duration.ofSeconds(4));
+        authenticate401("junk");
+        assertEquals(1, reviewer.reviews.size());
+        time.advance(Duration.ofSeconds(1));
+        authenticate401("junk");
+        assertEquals(2, reviewer.reviews.size());
+    }
+
+    @Test
+    void anUnavailableApiIsNotCached() {
+        reviewer.failures.add(ApiException.unavailable("the Kubernetes API is unavailable; retry shortly", 5));
+        assertEquals(503, status(() -> authenticator.authenticate("Bearer alice-token")));
+        assertEquals("alice", authenticator.authenticate("Bearer alice-token").username());
+        reviewer.failures.add(ApiException.unavailable("the Kubernetes API is unavailable; retry shortly", 5));
+        assertEquals(503, status(() -> authenticator.authenticate("Bearer junk")));
+        authenticate401("junk");
+        assertEquals(4, reviewer.reviews.size());
+    }
+
+    @Test
+    void anAcceptedTokenIsReviewedOnceForTheTtl() {
+        for (int i = 0; i < 10; i++) {
+            assertEquals("alice", authenticator.authenticate("Bearer alice-token").username());
+        }
+        assertEquals(1, reviewer.reviews.size());
+        assertEquals(9, count("hit"));
+    }
+
+    @Test
+    void aHeaderNotShapedLikeATokenCostsNoReview() {
+        List<String> headers = new ArrayList<>(List.of("Bearer <junk>", "Bearer a\"b", "Bearer " + "x".repeat(20_000),
+                "Basic YWxpY2U6eA==", "Bearer a,b"));
+        headers.forEach(header -> assertEquals(401, status(() -> authenticator.authenticate(header))));
+        assertEquals(0, reviewer.reviews.size());
+    }
+
+    private void authenticate401(String token) {
+        assertEquals(401, status(() -> authenticator.authenticate("Bearer " + token)));
+    }
+
+    private double count(String outcome) {
+        return registry.get("maas_token_review_cache").tag("outcome", outcome).counter().count();
+    }
+
+    private static int status(org.junit.jupiter.api.function.Executable call) {
+        return assertThrows(ApiException.class, call).status();
+    }
+
+    private static String jwt(String audience) {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        return base64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + base64.encodeToString(("{\"aud\":[\"" + audience + "\"],\"exp\":4102444800}").getBytes(StandardCharsets.UTF_8))
+                + ".c2lnbmF0dXJl";
+    }
+}
