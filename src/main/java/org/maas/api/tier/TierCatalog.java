@@ -57,6 +57,21 @@ public class TierCatalog {
         return current;
     }
 
+    /** The index being served; 503 until a good config has loaded, so callers never guess. */
+    public TierIndex served() {
+        TierIndex index = current;
+        if (index == null) {
+            throw TierMatch.noConfig();
+        }
+        return index;
+    }
+
+    /** Resolves groups against the config being served, default tier included. */
+    public TierMatch match(List<String> groups) {
+        TierIndex index = current;
+        return index == null ? new TierMatch(TierMatch.Outcome.NO_CONFIG, null, groups) : index.match(groups);
+    }
+
     public Status lastChange() {
         return lastChange;
     }

@@ -60,7 +60,17 @@ public final class TierIndex {
         return "system:serviceaccounts:" + namespacePrefix + tier;
     }
 
-    /** The best tier holding any of the groups, else the default tier, else null. */
+    /** The best tier holding any of the groups, else the default tier, else none. */
+    public TierMatch match(List<String> groups) {
+        Tier tier = resolve(groups);
+        if (tier != null) {
+            return new TierMatch(TierMatch.Outcome.MATCHED, tier, groups);
+        }
+        return new TierMatch(defaultTier == null ? TierMatch.Outcome.NONE : TierMatch.Outcome.DEFAULT_TIER,
+                defaultTier, groups);
+    }
+
+    /** The best tier holding any of the groups, or null: matches only, no default tier ({@link #match}). */
     public Tier resolve(List<String> groups) {
         Ranked best = null;
         for (int i = 0, n = groups.size(); i < n; i++) {

@@ -12,9 +12,7 @@ import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiException;
 import org.maas.api.identity.Caller;
 import org.maas.api.identity.JwtClaims;
-import org.maas.api.tier.Groups;
-import org.maas.api.tier.Tier;
-import org.maas.api.tier.TierResolver;
+import org.maas.api.tier.TierCatalog;
 
 /**
  * Mints a user's token in their tier's namespace and revokes all of them. The tier comes from the
@@ -26,7 +24,7 @@ class TokenIssuer {
 
     private static final Logger LOG = Logger.getLogger(TokenIssuer.class);
 
-    private final TierResolver tiers;
+    private final TierCatalog tiers;
     private final ManagedObjectCache cache;
     private final ServiceAccountStore accounts;
     private final TokenMetrics metrics;
@@ -34,7 +32,7 @@ class TokenIssuer {
     private final String namespacePrefix;
     private final String audience;
 
-    TokenIssuer(TierResolver tiers, ManagedObjectCache cache, ServiceAccountStore accounts, TokenMetrics metrics,
+    TokenIssuer(TierCatalog tiers, ManagedObjectCache cache, ServiceAccountStore accounts, TokenMetrics metrics,
                 MaasConfig config) {
         this.tiers = tiers;
         this.cache = cache;
@@ -53,7 +51,7 @@ class TokenIssuer {
         String namespace = null;
         try {
             Duration lifetime = expiration.parse(request == null ? null : request.expiration());
-            tier = tierOf(caller).name();
+            tier = tiers.match(caller.groups()).requireTier().name();
             namespace = namespacePrefix + tier;
             cache.start();
             leaveOtherTiers(caller, account, namespace);
@@ -77,15 +75,6 @@ class TokenIssuer {
             metrics.minted(tier == null ? "none" : tier, outcome, start);
             throw e;
         }
-    }
-
-    private Tier tierOf(Caller caller) {
-        Tier tier = tiers.resolve(caller.groups());
-        if (tier == null) {
-            throw ApiException.forbidden("no tier includes any of your groups " + Groups.abbreviate(caller.groups())
-                    + "; ask an administrator to add one of them to a tier");
-        }
-        return tier;
     }
 
     /** A user in a new tier loses the accounts (and so the tokens) of the old one. */

@@ -3,9 +3,11 @@ package org.maas.api.tier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
+import org.maas.api.error.ApiException;
 import org.junit.jupiter.api.Test;
 
 class TierIndexTest {
@@ -61,6 +63,31 @@ class TierIndexTest {
         TierIndex withDefault = index(Optional.of("free"));
         assertEquals("free", withDefault.defaultTier().name());
         assertNull(withDefault.resolve(List.of("nobody")), "resolve reports matches only");
+    }
+
+    @Test
+    void aMatchSaysWhetherTheTierCameFromAGroupOrTheDefault() throws Exception {
+        TierIndex withDefault = index(Optional.of("free"));
+        TierMatch matched = withDefault.match(List.of("nobody", "premium-users"));
+        assertEquals(TierMatch.Outcome.MATCHED, matched.outcome());
+        assertEquals("premium", matched.tier().name());
+        TierMatch fallback = withDefault.match(List.of("nobody"));
+        assertEquals(TierMatch.Outcome.DEFAULT_TIER, fallback.outcome());
+        assertEquals("free", fallback.tier().name());
+        TierMatch none = index.match(List.of("nobody"));
+        assertEquals(TierMatch.Outcome.NONE, none.outcome());
+        assertNull(none.tier());
+        ApiException refused = assertThrows(ApiException.class, none::requireTier);
+        assertEquals(403, refused.status());
+        assertTrue(refused.getMessage().contains("[nobody]"), refused.getMessage());
+    }
+
+    @Test
+    void withoutAConfigThereIsNothingToMatchAgainst() {
+        ApiException unavailable = assertThrows(ApiException.class,
+                () -> new TierMatch(TierMatch.Outcome.NO_CONFIG, null, List.of("a")).requireTier());
+        assertEquals(503, unavailable.status());
+        assertEquals("5", unavailable.headers().get("Retry-After"));
     }
 
     @Test
