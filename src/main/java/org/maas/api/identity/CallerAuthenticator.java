@@ -21,18 +21,18 @@ public class CallerAuthenticator {
     private final TokenReviewer reviewer;
     private final ReviewCache cache;
     private final List<String> audiences;
-    private final String tierNamespacePrefix;
+    private final MaasIdentity identity;
     private final String mintedAudience;
     private final Counter cacheHits;
     private final Counter cacheMisses;
 
-    CallerAuthenticator(TokenReviewer reviewer, MaasConfig config, MeterRegistry registry) {
+    CallerAuthenticator(TokenReviewer reviewer, MaasConfig config, MaasIdentity identity, MeterRegistry registry) {
         this.reviewer = reviewer;
         this.cache = new ReviewCache(Clock.systemUTC(), config.identity().reviewCacheTtl(),
                 config.identity().reviewCacheMaxEntries());
         this.audiences = config.identity().audiences().orElse(List.of());
-        this.tierNamespacePrefix = config.gateway().tierNamespacePrefixOrDefault();
-        this.mintedAudience = config.tokens().audienceOrDefault(config.gateway());
+        this.identity = identity;
+        this.mintedAudience = identity.audience();
         this.cacheHits = cacheCounter(registry, "hit");
         this.cacheMisses = cacheCounter(registry, "miss");
     }
@@ -67,7 +67,7 @@ public class CallerAuthenticator {
     }
 
     private boolean isMinted(Caller caller) {
-        return caller.serviceAccountNamespace().filter(ns -> ns.startsWith(tierNamespacePrefix)).isPresent();
+        return identity.tierOfUsername(caller.username()).isPresent();
     }
 
     /**

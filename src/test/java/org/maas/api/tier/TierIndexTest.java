@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Optional;
 import org.maas.api.error.ApiException;
+import org.maas.api.identity.MaasIdentity;
 import org.junit.jupiter.api.Test;
 
 class TierIndexTest {
 
-    private static final String PREFIX = "maas-default-gateway-tier-";
+    private static final MaasIdentity IDENTITY = MaasIdentity.forGateway("maas-default-gateway");
+    private static final String PREFIX = IDENTITY.tierNamespacePrefix();
 
     private static final List<Tier> TIERS = List.of(
             new Tier("free", "Free Tier", null, 0, List.of("system:authenticated")),
@@ -93,7 +95,7 @@ class TierIndexTest {
     @Test
     void aDefaultTierThatIsNotConfiguredIsRejected() {
         InvalidTierConfigException e = assertThrows(InvalidTierConfigException.class,
-                () -> new TierIndex(1, "test", TIERS, PREFIX, Optional.of("platinum")));
+                () -> new TierIndex(1, "test", TIERS, IDENTITY, Optional.of("platinum")));
         assertEquals(List.of("the default tier 'platinum' (maas.tiers.default-tier) is not in the config"), e.problems());
     }
 
@@ -110,7 +112,7 @@ class TierIndexTest {
 
     private static TierIndex index(Optional<String> defaultTier) {
         try {
-            return new TierIndex(1, "test", TIERS, PREFIX, defaultTier);
+            return new TierIndex(1, "test", TIERS, IDENTITY, defaultTier);
         } catch (InvalidTierConfigException e) {
             throw new AssertionError(e);
         }
