@@ -40,12 +40,8 @@ public interface MaasConfig {
         @WithDefault("openshift-ingress")
         String namespace();
 
-        /** Tier namespaces are {@code <prefix><tier>}; by default {@code <gateway-name>-tier-}. */
+        /** Tier namespaces are {@code <prefix><tier>}; by default {@code <gateway-name>-tier-} (MaasIdentity). */
         Optional<String> tierNamespacePrefix();
-
-        default String tierNamespacePrefixOrDefault() {
-            return tierNamespacePrefix().orElse(name() + "-tier-");
-        }
     }
 
     interface Tiers {
@@ -109,12 +105,8 @@ public interface MaasConfig {
     }
 
     interface Tokens {
-        /** Audience of minted tokens; by default {@code <gateway-name>-sa}, what the AuthPolicy reviews. */
+        /** Audience of minted tokens; by default {@code <gateway-name>-sa}, what the AuthPolicy reviews (MaasIdentity). */
         Optional<String> audience();
-
-        default String audienceOrDefault(Gateway gateway) {
-            return audience().orElse(gateway.name() + "-sa");
-        }
 
         @WithDefault("4h")
         Duration defaultExpiration();

@@ -27,27 +27,26 @@ public class CallerAuthenticator {
     private final TokenReviewer reviewer;
     private final ReviewCache cache;
     private final List<String> audiences;
-    private final String tierNamespacePrefix;
+    private final MaasIdentity identity;
     private final String mintedAudience;
     private final Counter cacheHits;
     private final Counter cacheNegativeHits;
     private final Counter cacheMisses;
 
     @Inject
-    CallerAuthenticator(TokenReviewer reviewer, MaasConfig config, MeterRegistry registry) {
+    CallerAuthenticator(TokenReviewer reviewer, MaasConfig config, MaasIdentity identity, MeterRegistry registry) {
         this(reviewer, new ReviewCache(Ticker.systemTicker(), Clock.systemUTC(), ForkJoinPool.commonPool(),
                         ReviewCache.Limits.from(config.identity())),
-                config.identity().audiences().orElse(List.of()), config.gateway().tierNamespacePrefixOrDefault(),
-                config.tokens().audienceOrDefault(config.gateway()), registry);
+                config.identity().audiences().orElse(List.of()), identity, registry);
     }
 
-    CallerAuthenticator(TokenReviewer reviewer, ReviewCache cache, List<String> audiences, String tierNamespacePrefix,
-            String mintedAudience, MeterRegistry registry) {
+    CallerAuthenticator(TokenReviewer reviewer, ReviewCache cache, List<String> audiences, MaasIdentity identity,
+            MeterRegistry registry) {
         this.reviewer = reviewer;
         this.cache = cache;
         this.audiences = List.copyOf(audiences);
-        this.tierNamespacePrefix = tierNamespacePrefix;
-        this.mintedAudience = mintedAudience;
+        this.identity = identity;
+        this.mintedAudience = identity.audience();
         this.cacheHits = cacheCounter(registry, "hit");
         this.cacheNegativeHits = cacheCounter(registry, "negative_hit");
         this.cacheMisses = cacheCounter(registry, "miss");
@@ -100,7 +99,7 @@ public class CallerAuthenticator {
     }
 
     private boolean isMinted(Caller caller) {
-        return caller.serviceAccountNamespace().filter(ns -> ns.startsWith(tierNamespacePrefix)).isPresent();
+        return identity.tierOfUsername(caller.username()).isPresent();
     }
 
     /**

@@ -3,7 +3,7 @@ package org.maas.api.policy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.tier.TierIndex;
-import org.maas.api.tier.TierResolver;
+import org.maas.api.tier.TierCatalog;
 
 /** The policies for the tier config being served, rendered once per config version. */
 @ApplicationScoped
@@ -19,19 +19,19 @@ public class LivePolicies {
         }
     }
 
-    private final TierResolver resolver;
+    private final TierCatalog catalog;
     private final PolicyRenderer renderer;
     private volatile Rendition last;
 
-    LivePolicies(TierResolver resolver, MaasConfig config) {
-        this.resolver = resolver;
+    LivePolicies(TierCatalog catalog, MaasConfig config) {
+        this.catalog = catalog;
         this.renderer = new PolicyRenderer(config.gateway().namespace(), config.gateway().name(),
                 config.policies().unmatched());
     }
 
     /** The policies for the current config; 503 (an ApiException) until a valid config has loaded. */
     public Rendition current() {
-        return of(resolver.index());
+        return of(catalog.served());
     }
 
     /** The policies for this config version. */

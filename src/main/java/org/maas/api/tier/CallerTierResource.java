@@ -14,7 +14,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.maas.api.error.ApiError;
-import org.maas.api.error.ApiException;
 import org.maas.api.identity.Caller;
 import org.maas.api.identity.CallerAuthenticator;
 
@@ -25,11 +24,11 @@ import org.maas.api.identity.CallerAuthenticator;
 public class CallerTierResource {
 
     private final CallerAuthenticator authenticator;
-    private final TierResolver resolver;
+    private final TierCatalog catalog;
 
-    CallerTierResource(CallerAuthenticator authenticator, TierResolver resolver) {
+    CallerTierResource(CallerAuthenticator authenticator, TierCatalog catalog) {
         this.authenticator = authenticator;
-        this.resolver = resolver;
+        this.catalog = catalog;
     }
 
     @GET
@@ -45,19 +44,13 @@ public class CallerTierResource {
                     + " \"tokens\": [{\"limit\": 50000, \"window\": \"1m\"}]}}")))
     @APIResponse(responseCode = "401", description = "No bearer token, or one the API server does not accept",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "403", description = "A token maas-api issued: use your own cluster identity",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "404", description = "No tier holds any of your groups",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "A token maas-api issued (use your own cluster identity), or no"
+            + " tier holds any of your groups", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "503", description = "TokenReview unavailable, or no tier config loaded yet",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public CallerTier me(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Caller caller = authenticator.authenticate(authorization);
-        Tier tier = resolver.resolve(caller.groups());
-        if (tier == null) {
-            throw ApiException.notFound("no tier includes any of your groups " + Groups.abbreviate(caller.groups())
-                    + "; ask an administrator to add one of them to a tier");
-        }
+        Tier tier = catalog.match(caller.groups()).requireTier();
         return CallerTier.of(caller.username(), caller.groups(), tier);
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 import org.maas.api.config.MaasConfig;
+import org.maas.api.identity.MaasIdentity;
 
 /**
  * The tier config being served. Sources hand it new config text; a valid one replaces the index in
@@ -26,6 +27,7 @@ public class TierCatalog {
     }
 
     private final MaasConfig config;
+    private final MaasIdentity identity;
     private final TierConfigParser parser;
     private final Counter applied;
     private final Counter rejected;
@@ -36,10 +38,11 @@ public class TierCatalog {
     /** Observers must return quickly: they run under this catalog's lock. */
     private final Event<TierConfigApplied> appliedEvent;
 
-    public TierCatalog(MaasConfig config, MeterRegistry registry, Event<TierConfigApplied> appliedEvent) {
+    public TierCatalog(MaasConfig config, MaasIdentity identity, MeterRegistry registry, Event<TierConfigApplied> appliedEvent) {
         this.config = config;
         this.appliedEvent = appliedEvent;
-        this.parser = new TierConfigParser(config.gateway().tierNamespacePrefixOrDefault());
+        this.identity = identity;
+        this.parser = new TierConfigParser(identity);
         this.applied = reloads(registry, "applied");
         this.rejected = reloads(registry, "rejected");
         Gauge.builder("maas_tier_config_version", this, c -> c.current == null ? 0 : c.current.version())
@@ -57,6 +60,21 @@ public class TierCatalog {
         return current;
     }
 
+    /** The index being served; 503 until a good config has loaded, so callers never guess. */
+    public TierIndex served() {
+        TierIndex index = current;
+        if (index == null) {
+            throw TierMatch.noConfig();
+        }
+        return index;
+    }
+
+    /** Resolves groups against the config being served, default tier included. */
+    public TierMatch match(List<String> groups) {
+        TierIndex index = current;
+        return index == null ? new TierMatch(TierMatch.Outcome.NO_CONFIG, null, groups) : index.match(groups);
+    }
+
     public Status lastChange() {
         return lastChange;
     }
@@ -69,7 +87,7 @@ public class TierCatalog {
         try {
             List<Tier> tiers = parser.parse(text);
             TierIndex index = new TierIndex(versions + 1, origin, tiers,
-                    config.gateway().tierNamespacePrefixOrDefault(), config.tiers().defaultTier());
+                    identity, config.tiers().defaultTier());
             versions++;
             current = index;
             lastText = text;

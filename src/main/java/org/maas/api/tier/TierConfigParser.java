@@ -1,5 +1,7 @@
 package org.maas.api.tier;
 
+import org.maas.api.identity.MaasIdentity;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,11 +29,11 @@ public final class TierConfigParser {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    private final String namespacePrefix;
+    private final MaasIdentity identity;
 
-    /** @param namespacePrefix tier names become namespaces {@code <prefix><name>}, which limits their length */
-    public TierConfigParser(String namespacePrefix) {
-        this.namespacePrefix = namespacePrefix;
+    /** @param identity tier names become namespaces, which limits their length */
+    public TierConfigParser(MaasIdentity identity) {
+        this.identity = identity;
     }
 
     public List<Tier> parse(String yaml) throws InvalidTierConfigException {
@@ -110,9 +112,9 @@ public final class TierConfigParser {
         } else if (name.asText().length() > MAX_LABEL || !DNS_1123_LABEL.matcher(name.asText()).matches()) {
             problems.add(at + "name must be a DNS-1123 label (lower case letters, digits and '-', "
                     + "starting and ending with a letter or digit, at most 63 characters)");
-        } else if (namespacePrefix.length() + name.asText().length() > MAX_LABEL) {
-            problems.add(at + "name is too long: its namespace '" + namespacePrefix + name.asText()
-                    + "' would exceed 63 characters (at most " + (MAX_LABEL - namespacePrefix.length())
+        } else if (identity.tierNamespace(name.asText()).length() > MAX_LABEL) {
+            problems.add(at + "name is too long: its namespace '" + identity.tierNamespace(name.asText())
+                    + "' would exceed 63 characters (at most " + (MAX_LABEL - identity.tierNamespacePrefix().length())
                     + " characters for a name)");
         }
     }

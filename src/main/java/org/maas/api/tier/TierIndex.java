@@ -1,5 +1,7 @@
 package org.maas.api.tier;
 
+import org.maas.api.identity.MaasIdentity;
+
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -26,11 +28,11 @@ public final class TierIndex {
     private final Tier defaultTier;
 
     /**
-     * @param namespacePrefix tokens minted in namespace {@code <prefix><tier>} carry the group
-     *                        {@code system:serviceaccounts:<prefix><tier>}, which resolves to that tier
+     * @param identity    tokens minted in a tier's namespace carry its {@link MaasIdentity#tierGroup}, which
+     *                    resolves to that tier
      * @param defaultTier     answered when nothing matches; must name a configured tier
      */
-    public TierIndex(long version, String origin, List<Tier> tiers, String namespacePrefix,
+    public TierIndex(long version, String origin, List<Tier> tiers, MaasIdentity identity,
                      Optional<String> defaultTier) throws InvalidTierConfigException {
         this.version = version;
         this.origin = origin;
@@ -44,7 +46,7 @@ public final class TierIndex {
         for (int rank = 0; rank < order.size(); rank++) {
             Tier tier = tiers.get(order.get(rank));
             Ranked ranked = new Ranked(tier, rank);
-            best.putIfAbsent(serviceAccountGroup(namespacePrefix, tier.name()), ranked);
+            best.putIfAbsent(identity.tierGroup(tier.name()), ranked);
             for (String group : tier.groups()) {
                 best.putIfAbsent(group, ranked); // ranks ascend, so the first tier seen is the best
             }
@@ -55,12 +57,17 @@ public final class TierIndex {
                         + "' (maas.tiers.default-tier) is not in the config")));
     }
 
-    /** The group that every ServiceAccount in a tier's namespace has. */
-    public static String serviceAccountGroup(String namespacePrefix, String tier) {
-        return "system:serviceaccounts:" + namespacePrefix + tier;
+    /** The best tier holding any of the groups, else the default tier, else none. */
+    public TierMatch match(List<String> groups) {
+        Tier tier = resolve(groups);
+        if (tier != null) {
+            return new TierMatch(TierMatch.Outcome.MATCHED, tier, groups);
+        }
+        return new TierMatch(defaultTier == null ? TierMatch.Outcome.NONE : TierMatch.Outcome.DEFAULT_TIER,
+                defaultTier, groups);
     }
 
-    /** The best tier holding any of the groups, else the default tier, else null. */
+    /** The best tier holding any of the groups, or null: matches only, no default tier ({@link #match}). */
     public Tier resolve(List<String> groups) {
         Ranked best = null;
         for (int i = 0, n = groups.size(); i < n; i++) {

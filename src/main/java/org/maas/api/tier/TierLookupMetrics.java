@@ -14,15 +14,13 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 class TierLookupMetrics {
 
-    enum Outcome { matched, default_tier, not_found, unavailable }
-
     private final MeterRegistry registry;
-    private final Map<Outcome, Map<String, Counter>> counters = new EnumMap<>(Outcome.class);
+    private final Map<TierMatch.Outcome, Map<String, Counter>> counters = new EnumMap<>(TierMatch.Outcome.class);
     private final Timer latency;
 
     TierLookupMetrics(MeterRegistry registry) {
         this.registry = registry;
-        for (Outcome outcome : Outcome.values()) {
+        for (TierMatch.Outcome outcome : TierMatch.Outcome.values()) {
             counters.put(outcome, new ConcurrentHashMap<>());
         }
         this.latency = Timer.builder("maas_tier_lookup")
@@ -32,13 +30,15 @@ class TierLookupMetrics {
                 .register(registry);
     }
 
-    void count(Outcome outcome, String tier) {
+    void count(TierMatch match) {
+        TierMatch.Outcome outcome = match.outcome();
+        String tier = match.found() ? match.tier().name() : "none";
         Map<String, Counter> byTier = counters.get(outcome);
         Counter counter = byTier.get(tier);
         if (counter == null) {
             counter = byTier.computeIfAbsent(tier, t -> Counter.builder("maas_tier_lookups")
                     .description("Tier lookups by tier and outcome")
-                    .tag("outcome", outcome.name()).tag("tier", tier).register(registry));
+                    .tag("outcome", outcome.tag()).tag("tier", tier).register(registry));
         }
         counter.increment();
     }

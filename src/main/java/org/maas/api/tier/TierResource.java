@@ -18,20 +18,19 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiError;
 import org.maas.api.error.ApiException;
-import org.maas.api.tier.TierLookupMetrics.Outcome;
 
 @Path("/v1/tiers")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "tiers", description = "Subscription tiers and the lookup Authorino calls")
 public class TierResource {
 
-    private final TierResolver resolver;
+    private final TierCatalog catalog;
     private final TierLookupMetrics metrics;
     private final int maxGroups;
     private final int maxGroupLength;
 
-    TierResource(TierResolver resolver, TierLookupMetrics metrics, MaasConfig config) {
-        this.resolver = resolver;
+    TierResource(TierCatalog catalog, TierLookupMetrics metrics, MaasConfig config) {
+        this.catalog = catalog;
         this.metrics = metrics;
         this.maxGroups = config.tiers().maxGroups();
         this.maxGroupLength = config.tiers().maxGroupLength();
@@ -63,21 +62,14 @@ public class TierResource {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public TierLookupResponse lookup(TierLookupRequest request) {
         long start = System.nanoTime();
-        List<String> groups = validGroups(request);
-        TierIndex index = index();
-        Tier tier = index.resolve(groups);
-        Outcome outcome = Outcome.matched;
-        if (tier == null) {
-            tier = index.defaultTier();
-            outcome = Outcome.default_tier;
-        }
+        TierMatch match = catalog.match(validGroups(request));
         metrics.recordSince(start);
-        if (tier == null) {
-            metrics.count(Outcome.not_found, "none");
-            throw ApiException.notFound("no tier for groups " + Groups.abbreviate(groups));
-        }
-        metrics.count(outcome, tier.name());
-        return TierLookupResponse.of(tier);
+        metrics.count(match);
+        return switch (match.outcome()) {
+            case MATCHED, DEFAULT_TIER -> TierLookupResponse.of(match.tier());
+            case NONE -> throw ApiException.notFound("no tier for groups " + Groups.abbreviate(match.groups()));
+            case NO_CONFIG -> throw TierMatch.noConfig();
+        };
     }
 
     @GET
@@ -88,16 +80,7 @@ public class TierResource {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @NonBlocking
     public List<TierInfo> list() {
-        return resolver.index().byLevel().stream().map(TierInfo::of).toList();
-    }
-
-    private TierIndex index() {
-        try {
-            return resolver.index();
-        } catch (ApiException e) {
-            metrics.count(Outcome.unavailable, "none");
-            throw e;
-        }
+        return catalog.served().byLevel().stream().map(TierInfo::of).toList();
     }
 
     private List<String> validGroups(TierLookupRequest request) {

@@ -12,9 +12,8 @@ import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiException;
 import org.maas.api.identity.Caller;
 import org.maas.api.identity.JwtClaims;
-import org.maas.api.tier.Groups;
-import org.maas.api.tier.Tier;
-import org.maas.api.tier.TierResolver;
+import org.maas.api.identity.MaasIdentity;
+import org.maas.api.tier.TierCatalog;
 
 /**
  * Mints a user's token in their tier's namespace and revokes all of them. The tier comes from the
@@ -26,42 +25,40 @@ class TokenIssuer {
 
     private static final Logger LOG = Logger.getLogger(TokenIssuer.class);
 
-    private final TierResolver tiers;
+    private final TierCatalog tiers;
     private final ManagedObjectCache cache;
     private final ServiceAccountStore accounts;
     private final TokenMetrics metrics;
     private final Expiration expiration;
-    private final String namespacePrefix;
-    private final String audience;
+    private final MaasIdentity identity;
 
-    TokenIssuer(TierResolver tiers, ManagedObjectCache cache, ServiceAccountStore accounts, TokenMetrics metrics,
-                MaasConfig config) {
+    TokenIssuer(TierCatalog tiers, ManagedObjectCache cache, ServiceAccountStore accounts, TokenMetrics metrics,
+                MaasConfig config, MaasIdentity identity) {
         this.tiers = tiers;
         this.cache = cache;
         this.accounts = accounts;
         this.metrics = metrics;
         MaasConfig.Tokens tokens = config.tokens();
         this.expiration = new Expiration(tokens.minExpiration(), tokens.maxExpiration(), tokens.defaultExpiration());
-        this.namespacePrefix = config.gateway().tierNamespacePrefixOrDefault();
-        this.audience = tokens.audienceOrDefault(config.gateway());
+        this.identity = identity;
     }
 
     TokenResponse mint(Caller caller, MintTokenRequest request) {
         long start = System.nanoTime();
-        String account = ServiceAccountNames.forUser(caller.username());
+        String account = identity.serviceAccountName(caller.username());
         String tier = null;
         String namespace = null;
         try {
             Duration lifetime = expiration.parse(request == null ? null : request.expiration());
-            tier = tierOf(caller).name();
-            namespace = namespacePrefix + tier;
+            tier = tiers.match(caller.groups()).requireTier().name();
+            namespace = identity.tierNamespace(tier);
             cache.start();
             leaveOtherTiers(caller, account, namespace);
             accounts.ensure(namespace, account, tier, caller.username());
-            TokenRequest granted = accounts.requestToken(namespace, account, audience, lifetime);
+            TokenRequest granted = accounts.requestToken(namespace, account, identity.audience(), lifetime);
             if (granted == null) { // the cache still had an account someone deleted: recreate it once
                 accounts.recreate(namespace, account, tier, caller.username());
-                granted = accounts.requestToken(namespace, account, audience, lifetime);
+                granted = accounts.requestToken(namespace, account, identity.audience(), lifetime);
             }
             if (granted == null) {
                 throw ApiException.unavailable("the ServiceAccount is being changed concurrently; retry", 1);
@@ -77,15 +74,6 @@ class TokenIssuer {
             metrics.minted(tier == null ? "none" : tier, outcome, start);
             throw e;
         }
-    }
-
-    private Tier tierOf(Caller caller) {
-        Tier tier = tiers.resolve(caller.groups());
-        if (tier == null) {
-            throw ApiException.forbidden("no tier includes any of your groups " + Groups.abbreviate(caller.groups())
-                    + "; ask an administrator to add one of them to a tier");
-        }
-        return tier;
     }
 
     /** A user in a new tier loses the accounts (and so the tokens) of the old one. */
@@ -105,7 +93,7 @@ class TokenIssuer {
 
     /** Deletes the caller's account in every tier namespace, which invalidates all their tokens. */
     void revoke(Caller caller) {
-        String account = ServiceAccountNames.forUser(caller.username());
+        String account = identity.serviceAccountName(caller.username());
         List<ServiceAccount> own;
         try {
             own = ownAccounts(cache.listServiceAccountsNamed(account), caller);
@@ -129,7 +117,7 @@ class TokenIssuer {
     /** Accounts in tier namespaces annotated with the caller's exact username. */
     private List<ServiceAccount> ownAccounts(List<ServiceAccount> named, Caller caller) {
         return named.stream()
-                .filter(sa -> sa.getMetadata().getNamespace().startsWith(namespacePrefix))
+                .filter(sa -> identity.tierOfNamespace(sa.getMetadata().getNamespace()).isPresent())
                 .filter(sa -> caller.username().equals(ManagedObjects.owner(sa)))
                 .toList();
     }

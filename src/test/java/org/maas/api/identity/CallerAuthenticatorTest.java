@@ -21,7 +21,6 @@ import org.maas.api.error.ApiException;
 class CallerAuthenticatorTest {
 
     private static final String GATEWAY_AUDIENCE = "gw-sa";
-    private static final String TIER_PREFIX = "gw-tier-";
 
     /** Answers from a table of token -> (audience -> caller); records every review. */
     private static final class FakeReviewer extends TokenReviewer {
@@ -56,7 +55,7 @@ class CallerAuthenticatorTest {
     private final CallerAuthenticator authenticator = new CallerAuthenticator(reviewer,
             new ReviewCache(time, time, Runnable::run,
                     new ReviewCache.Limits(Duration.ofSeconds(30), 100, Duration.ofSeconds(5), 100)),
-            List.of(), TIER_PREFIX, GATEWAY_AUDIENCE, registry);
+            List.of(), MaasIdentity.forGateway("gw"), registry);
 
     @Test
     void aJunkJwtClaimingTheGatewayAudienceCostsTwoReviewsOnceThenNone() {

@@ -43,7 +43,7 @@ class CrossReferenceTest {
 
     @Test
     void tierNamespacesDeriveFromTheGatewayName() {
-        String prefix = CONFIG.gateway().tierNamespacePrefixOrDefault();
+        String prefix = DefaultConfig.IDENTITY.tierNamespacePrefix();
         String gatewayName = gateway().path("metadata").path("name").asText();
         assertEquals(gatewayName + "-tier-", prefix,
                 "tier namespaces (maas.gateway.tier-namespace-prefix) are named after the Gateway");
@@ -68,7 +68,7 @@ class CrossReferenceTest {
 
     @Test
     void theGatewayReviewsTokensForTheAudienceMaasApiMints() {
-        String audience = CONFIG.tokens().audienceOrDefault(CONFIG.gateway());
+        String audience = DefaultConfig.IDENTITY.audience();
         JsonNode authentication = gatewayAuthPolicy().path("spec").path("rules").path("authentication");
         List<String> audiences = new ArrayList<>();
         authentication.forEach(rule -> rule.path("kubernetesTokenReview").path("audiences")

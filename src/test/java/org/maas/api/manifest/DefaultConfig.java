@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.maas.api.config.MaasConfig;
+import org.maas.api.identity.MaasIdentity;
 
 /**
  * maas-api's settings as a deployed pod sees them: the production profile of application.properties over
@@ -23,6 +24,7 @@ final class DefaultConfig {
 
     private static final Properties PROPERTIES = load();
     static final MaasConfig MAAS = build();
+    static final MaasIdentity IDENTITY = new MaasIdentity(MAAS);
 
     private DefaultConfig() {
     }

@@ -152,6 +152,20 @@ class FailClosedTest {
     }
 
     @Test
+    void theGatewaysUseridIsTheServiceAccountNameMaasApiGivesTheUser() throws Exception {
+        JsonNode defaults = POLICY.path("spec").path("rules").path("authentication").elements().next().path("defaults");
+        String expression = defaults.path("userid").path("expression").asText();
+        for (String user : List.of("alice", "Alice@Example.com", "system:serviceaccount:team-a:builder", "日本語")) {
+            for (String tier : List.of("free", "enterprise")) {
+                String username = DefaultConfig.IDENTITY.serviceAccountUsername(tier, user);
+                Map<String, Object> auth = Map.of("identity", Map.of("user", Map.of("username", username)));
+                assertEquals(DefaultConfig.IDENTITY.serviceAccountName(user), PolicyCel.eval(expression, false,
+                        Map.of("auth", auth, "request", Map.of())), "userid of " + username + ": the same in every tier");
+            }
+        }
+    }
+
+    @Test
     void aUserThatIsNoServiceAccountKeepsItsName() throws Exception {
         JsonNode defaults = POLICY.path("spec").path("rules").path("authentication").elements().next().path("defaults");
         Map<String, Object> auth = Map.of("identity", Map.of("user", Map.of("username", "kube:admin")));

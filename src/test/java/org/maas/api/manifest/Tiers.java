@@ -27,7 +27,7 @@ final class Tiers {
 
     static List<Tier> defaults() {
         try {
-            return new TierConfigParser(DefaultConfig.MAAS.gateway().tierNamespacePrefixOrDefault())
+            return new TierConfigParser(DefaultConfig.IDENTITY)
                     .parse(defaultFileText());
         } catch (InvalidTierConfigException e) {
             throw new IllegalStateException("the default tier file is invalid: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package org.maas.api.policy;
 
+import org.maas.api.identity.MaasIdentity;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,7 +117,7 @@ class PolicyReconcileTest {
         String text = tiers("epsilon", 6);
         serveAndAwaitApply(text);
         GenericKubernetesResource edited = new PolicyRenderer("openshift-ingress", "maas-default-gateway", Unmatched.DENY)
-                .render(new TierConfigParser("maas-default-gateway-tier-").parse(tiers("epsilon", 600))).rateLimitPolicy();
+                .render(new TierConfigParser(MaasIdentity.forGateway("maas-default-gateway")).parse(tiers("epsilon", 600))).rateLimitPolicy();
         edited.getMetadata().setManagedFields(List.of(
                 new ManagedFieldsEntryBuilder().withManager("maas-api").withOperation("Apply").build(),
                 new ManagedFieldsEntryBuilder().withManager("kubectl-edit").withOperation("Update").build()));
@@ -145,7 +146,7 @@ class PolicyReconcileTest {
 
     private static Specs expected(String tiers) throws Exception {
         RenderedPolicies rendered = new PolicyRenderer("openshift-ingress", "maas-default-gateway", Unmatched.DENY)
-                .render(new TierConfigParser("maas-default-gateway-tier-").parse(tiers));
+                .render(new TierConfigParser(MaasIdentity.forGateway("maas-default-gateway")).parse(tiers));
         return new Specs(spec(rendered.rateLimitPolicy()), spec(rendered.tokenRateLimitPolicy()));
     }
 

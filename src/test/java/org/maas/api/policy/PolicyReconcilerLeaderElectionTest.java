@@ -1,5 +1,6 @@
 package org.maas.api.policy;
 
+import org.maas.api.identity.MaasIdentity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,9 +38,9 @@ class PolicyReconcilerLeaderElectionTest {
     @BeforeEach
     void setUp() throws Exception {
         recorder.register(server);
-        index = new TierIndex(1, "test", new TierConfigParser("gw-tier-").parse("""
+        index = new TierIndex(1, "test", new TierConfigParser(MaasIdentity.forGateway("gw")).parse("""
                 - {name: free, level: 0, groups: [a], limits: {requests: [{limit: 5, window: 2m}]}}
-                """), "gw-tier-", Optional.empty());
+                """), MaasIdentity.forGateway("gw"), Optional.empty());
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package org.maas.api.policy;
 
+import org.maas.api.identity.MaasIdentity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -153,7 +154,7 @@ class PolicyRendererTest {
     }
 
     private static List<Tier> tiers(String yaml) throws Exception {
-        return new TierConfigParser("gw-tier-").parse(yaml);
+        return new TierConfigParser(MaasIdentity.forGateway("gw")).parse(yaml);
     }
 
     @SuppressWarnings("unchecked")

@@ -37,10 +37,10 @@ class CallerTierResourceTest {
     }
 
     @Test
-    void aCallerInNoTierGetsA404NamingTheirGroups() {
+    void aCallerInNoTierGetsA403NamingTheirGroupsAsWhenMinting() {
         String bearer = api.addUser("dave", "contractors");
         given().auth().oauth2(bearer).get("/v1/tiers/me").then()
-                .statusCode(404).body("error", equalTo("not_found"))
+                .statusCode(403).body("error", equalTo("forbidden"))
                 .body("message", containsString("[contractors]"));
     }
 

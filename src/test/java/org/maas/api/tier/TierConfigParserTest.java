@@ -1,5 +1,6 @@
 package org.maas.api.tier;
 
+import org.maas.api.identity.MaasIdentity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class TierConfigParserTest {
 
-    private final TierConfigParser parser = new TierConfigParser("maas-default-gateway-tier-");
+    private final TierConfigParser parser = new TierConfigParser(MaasIdentity.forGateway("maas-default-gateway"));
 
     @Test
     void readsTheBundledDefaultTiers() throws Exception {

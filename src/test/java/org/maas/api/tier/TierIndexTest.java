@@ -3,14 +3,18 @@ package org.maas.api.tier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
+import org.maas.api.error.ApiException;
+import org.maas.api.identity.MaasIdentity;
 import org.junit.jupiter.api.Test;
 
 class TierIndexTest {
 
-    private static final String PREFIX = "maas-default-gateway-tier-";
+    private static final MaasIdentity IDENTITY = MaasIdentity.forGateway("maas-default-gateway");
+    private static final String PREFIX = IDENTITY.tierNamespacePrefix();
 
     private static final List<Tier> TIERS = List.of(
             new Tier("free", "Free Tier", null, 0, List.of("system:authenticated")),
@@ -64,9 +68,34 @@ class TierIndexTest {
     }
 
     @Test
+    void aMatchSaysWhetherTheTierCameFromAGroupOrTheDefault() throws Exception {
+        TierIndex withDefault = index(Optional.of("free"));
+        TierMatch matched = withDefault.match(List.of("nobody", "premium-users"));
+        assertEquals(TierMatch.Outcome.MATCHED, matched.outcome());
+        assertEquals("premium", matched.tier().name());
+        TierMatch fallback = withDefault.match(List.of("nobody"));
+        assertEquals(TierMatch.Outcome.DEFAULT_TIER, fallback.outcome());
+        assertEquals("free", fallback.tier().name());
+        TierMatch none = index.match(List.of("nobody"));
+        assertEquals(TierMatch.Outcome.NONE, none.outcome());
+        assertNull(none.tier());
+        ApiException refused = assertThrows(ApiException.class, none::requireTier);
+        assertEquals(403, refused.status());
+        assertTrue(refused.getMessage().contains("[nobody]"), refused.getMessage());
+    }
+
+    @Test
+    void withoutAConfigThereIsNothingToMatchAgainst() {
+        ApiException unavailable = assertThrows(ApiException.class,
+                () -> new TierMatch(TierMatch.Outcome.NO_CONFIG, null, List.of("a")).requireTier());
+        assertEquals(503, unavailable.status());
+        assertEquals("5", unavailable.headers().get("Retry-After"));
+    }
+
+    @Test
     void aDefaultTierThatIsNotConfiguredIsRejected() {
         InvalidTierConfigException e = assertThrows(InvalidTierConfigException.class,
-                () -> new TierIndex(1, "test", TIERS, PREFIX, Optional.of("platinum")));
+                () -> new TierIndex(1, "test", TIERS, IDENTITY, Optional.of("platinum")));
         assertEquals(List.of("the default tier 'platinum' (maas.tiers.default-tier) is not in the config"), e.problems());
     }
 
@@ -83,7 +112,7 @@ class TierIndexTest {
 
     private static TierIndex index(Optional<String> defaultTier) {
         try {
-            return new TierIndex(1, "test", TIERS, PREFIX, defaultTier);
+            return new TierIndex(1, "test", TIERS, IDENTITY, defaultTier);
         } catch (InvalidTierConfigException e) {
             throw new AssertionError(e);
         }

@@ -1,5 +1,6 @@
 package org.maas.api.tier;
 
+import org.maas.api.identity.MaasIdentity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class TierLimitsParsingTest {
 
-    private final TierConfigParser parser = new TierConfigParser("maas-default-gateway-tier-");
+    private final TierConfigParser parser = new TierConfigParser(MaasIdentity.forGateway("maas-default-gateway"));
 
     @Test
     void readsSeveralWindowsPerKindInOrder() throws Exception {

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.maas.api.identity.MaasIdentity;
 import org.maas.api.testing.KubernetesApiStub;
 import org.maas.api.testing.KubernetesApiStubResource;
 import org.maas.api.testing.LogCapture;
@@ -52,7 +53,8 @@ import org.maas.api.testing.LogCapture;
 @WithTestResource(KubernetesApiStubResource.class)
 class TokenResourceTest {
 
-    private static final String AUDIENCE = "maas-default-gateway-sa";
+    private static final MaasIdentity IDENTITY = MaasIdentity.forGateway("maas-default-gateway");
+    private static final String AUDIENCE = IDENTITY.audience();
     private static final String FREE = "maas-default-gateway-tier-free";
     private static final String PREMIUM = "maas-default-gateway-tier-premium";
     private static final String ENTERPRISE = "maas-default-gateway-tier-enterprise";
@@ -72,7 +74,7 @@ class TokenResourceTest {
     @Test
     void mintForANewUserCreatesTheNamespaceAndServiceAccountAndAGatewayToken() throws Exception {
         String bearer = api.addUser("Alice@Example.com", "system:authenticated");
-        String account = ServiceAccountNames.forUser("Alice@Example.com");
+        String account = IDENTITY.serviceAccountName("Alice@Example.com");
 
         ValidatableResponse minted = mint(bearer, null).statusCode(201).contentType(ContentType.JSON)
                 .body("expiration", equalTo("4h")).body("jti", notNullValue());
@@ -104,7 +106,7 @@ class TokenResourceTest {
     @Test
     void aRepeatMintIsExactlyOneApiCall() {
         String bearer = api.addUser("repeat-user", "system:authenticated", "premium-users");
-        String account = ServiceAccountNames.forUser("repeat-user");
+        String account = IDENTITY.serviceAccountName("repeat-user");
         mint(bearer, null).statusCode(201);
         awaitCache(() -> cache.serviceAccount(PREMIUM, account).isPresent());
 
@@ -119,7 +121,7 @@ class TokenResourceTest {
     void aTierChangeDeletesTheAccountInTheOldTier() {
         String asFree = api.addUser("bob", "system:authenticated");
         String asPremium = api.addUser("bob", "system:authenticated", "premium-users"); // joined premium, new login
-        String account = ServiceAccountNames.forUser("bob");
+        String account = IDENTITY.serviceAccountName("bob");
 
         String freeToken = mint(asFree, null).statusCode(201).extract().path("token");
         awaitCache(() -> cache.serviceAccount(FREE, account).isPresent());
@@ -162,7 +164,7 @@ class TokenResourceTest {
         } finally {
             pool.shutdownNow();
         }
-        String account = ServiceAccountNames.forUser("carol");
+        String account = IDENTITY.serviceAccountName("carol");
         List<ServiceAccount> accounts = api.client().serviceAccounts().inAnyNamespace()
                 .withField("metadata.name", account).list().getItems();
         assertEquals(1, accounts.size());
@@ -194,7 +196,7 @@ class TokenResourceTest {
                 .body("message", containsString("between 10m and 720h"))
                 .body("message", containsString("\"2h30m\""));
         assertNull(api.client().serviceAccounts().inNamespace(FREE)
-                .withName(ServiceAccountNames.forUser("bad-expiry-user")).get(), "nothing half-created");
+                .withName(IDENTITY.serviceAccountName("bad-expiry-user")).get(), "nothing half-created");
     }
 
     @ParameterizedTest
@@ -230,7 +232,7 @@ class TokenResourceTest {
         mint(api.addUser("contractor", "contractors"), null).statusCode(403).body("error", equalTo("forbidden"))
                 .body("message", containsString("[contractors]"));
         assertTrue(api.client().serviceAccounts().inAnyNamespace()
-                .withField("metadata.name", ServiceAccountNames.forUser("contractor")).list().getItems().isEmpty());
+                .withField("metadata.name", IDENTITY.serviceAccountName("contractor")).list().getItems().isEmpty());
     }
 
     // --- who is calling ---
@@ -254,7 +256,7 @@ class TokenResourceTest {
         String token = given().header("Authorization", "Bearer " + bearer).header("X-MaaS-Username", "admin")
                 .header("X-MaaS-Group", "enterprise-users")
                 .when().post(tokens).then().statusCode(201).extract().path("token");
-        assertEquals("system:serviceaccount:" + FREE + ":" + ServiceAccountNames.forUser("mallory"),
+        assertEquals("system:serviceaccount:" + FREE + ":" + IDENTITY.serviceAccountName("mallory"),
                 claims(token).path("sub").asText());
     }
 
@@ -270,7 +272,7 @@ class TokenResourceTest {
     @Test
     void aServiceAccountTokenOfATierNamespaceIsRefusedEvenForTheApiAudience() {
         // e.g. `kubectl create token -n maas-default-gateway-tier-free <account>`, bound to the API server
-        String account = ServiceAccountNames.forUser("erin");
+        String account = IDENTITY.serviceAccountName("erin");
         mint(api.addUser("erin", "system:authenticated"), null).statusCode(201);
         String clusterToken = api.client().serviceAccounts().inNamespace(FREE).withName(account).tokenRequest(
                 new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
@@ -283,7 +285,7 @@ class TokenResourceTest {
     @Test
     void revokeDeletesTheUsersAccountsInEveryTierNamespaceAndNoOneElses() {
         String bearer = api.addUser("frank", "system:authenticated");
-        String account = ServiceAccountNames.forUser("frank");
+        String account = IDENTITY.serviceAccountName("frank");
         String token = mint(bearer, null).statusCode(201).extract().path("token");
         // A leftover in another tier namespace, and an account of the same name that is not frank's.
         api.client().serviceAccounts().inNamespace(PREMIUM).resource(account(PREMIUM, account, "frank")).create();
@@ -306,7 +308,7 @@ class TokenResourceTest {
     @Test
     void anRbacDenialIsAnInternalErrorWithoutDetails() {
         String bearer = api.addUser("grace", "system:authenticated");
-        api.forbid("POST", "/api/v1/namespaces/" + FREE + "/serviceaccounts/" + ServiceAccountNames.forUser("grace") + "/token");
+        api.forbid("POST", "/api/v1/namespaces/" + FREE + "/serviceaccounts/" + IDENTITY.serviceAccountName("grace") + "/token");
         try (LogCapture log = LogCapture.start()) {
             mint(bearer, null).statusCode(500).contentType(ContentType.JSON).body("error", equalTo("internal_error"))
                     .body("message", containsString("logged"));
@@ -320,7 +322,7 @@ class TokenResourceTest {
     @Test
     void oneAuditLinePerMintAndRevokeAndNeverAToken() {
         String bearer = api.addUser("ivy \"quoted\"", "system:authenticated");
-        String account = ServiceAccountNames.forUser("ivy \"quoted\"");
+        String account = IDENTITY.serviceAccountName("ivy \"quoted\"");
         String token;
         List<String> lines;
         try (LogCapture log = LogCapture.start()) {

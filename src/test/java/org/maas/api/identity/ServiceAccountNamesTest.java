@@ -1,4 +1,4 @@
-package org.maas.api.token;
+package org.maas.api.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -27,9 +27,15 @@ class ServiceAccountNamesTest {
     @Test
     void keepsTheReadablePartAndAddsAStableHash() {
         String name = ServiceAccountNames.forUser("Alice@Example.com");
-        assertTrue(name.matches("alice-example-com-[0-9a-f]{8}"), name);
+        assertTrue(name.matches("alice-example-com-[0-9a-v]{20}"), name);
         assertEquals(name, ServiceAccountNames.forUser("Alice@Example.com"));
-        assertTrue(ServiceAccountNames.forUser("日本語").matches("user-[0-9a-f]{8}"));
+        assertTrue(ServiceAccountNames.forUser("日本語").matches("user-[0-9a-v]{20}"));
+    }
+
+    @Test
+    void theUsersWhoSharedA32BitSuffixNoLongerCollide() {
+        // Both mapped to user-9879c0b2 with 8 hex digits of the hash.
+        assertNotEquals(ServiceAccountNames.forUser("呾东一"), ServiceAccountNames.forUser("喷个一"));
     }
 
     @Test
