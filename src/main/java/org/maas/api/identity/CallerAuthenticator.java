@@ -18,8 +18,8 @@ import org.maas.api.identity.ReviewOutcome.Rejected;
  * Authenticates the caller from their own bearer token with a TokenReview, never from client-supplied
  * headers. Outcomes are cached briefly by a hash of the token, refusals too, so that an anonymous client
  * repeating a token costs the API server nothing; a header that is not even shaped like a bearer token is
- * refused without asking. Tokens that maas-api minted (a ServiceAccount in a tier namespace) are refused:
- * minting must come from a person's own identity, or a leaked MaaS token could renew itself forever.
+ * refused without asking. It tells a person's own identity from a MaaS token (a ServiceAccount in a
+ * tier namespace); each endpoint picks which kinds it accepts.
  */
 @ApplicationScoped
 public class CallerAuthenticator {
@@ -60,22 +60,32 @@ public class CallerAuthenticator {
     }
 
     /**
+     * A caller with their own cluster identity, for endpoints that manage tokens and keys.
+     *
      * @param authorization the request's Authorization header
      * @throws ApiException 401 for a missing or invalid token, 403 for a token maas-api minted,
      *                      503 when the API server cannot review it
      */
-    public Caller authenticate(String authorization) {
+    public Caller.Person person(String authorization) {
+        if (anyCaller(authorization) instanceof Caller.Person person) {
+            return person;
+        }
+        throw mintedTokenRefused();
+    }
+
+    /**
+     * A caller with their own cluster identity or a MaaS token, for endpoints that only read.
+     *
+     * @throws ApiException 401 for a missing or invalid token, 503 when the API server cannot review it
+     */
+    public Caller anyCaller(String authorization) {
         String token = BearerToken.from(authorization);
         ReviewCache.Lookup lookup = cache.get(BearerToken.sha256(token), () -> review(token));
         count(lookup);
-        if (lookup.outcome() instanceof Rejected rejected) {
-            throw rejected.mintedToken() ? mintedTokenRefused() : invalidToken();
+        if (lookup.outcome() instanceof Authenticated authenticated) {
+            return authenticated.caller();
         }
-        Caller caller = ((Authenticated) lookup.outcome()).caller();
-        if (isMinted(caller)) {
-            throw mintedTokenRefused();
-        }
-        return caller;
+        throw invalidToken();
     }
 
     private void count(ReviewCache.Lookup lookup) {
@@ -88,28 +98,30 @@ public class CallerAuthenticator {
         }
     }
 
-    /** One or two TokenReviews; a 503 on the way propagates and nothing is cached. */
-    private ReviewOutcome review(String token) {
-        Optional<Caller> caller = reviewer.review(token, audiences);
-        if (caller.isPresent()) {
-            // The API server has vouched for the token, so its expiry claim can be trusted.
-            return new Authenticated(caller.get(), JwtClaims.peek(token).map(JwtClaims::expiresAt).orElse(null));
-        }
-        return new Rejected(isMintedTokenOfTheGateway(token));
-    }
-
-    private boolean isMinted(Caller caller) {
-        return identity.tierOfUsername(caller.username()).isPresent();
-    }
-
     /**
-     * A minted token is bound to the gateway's audience, so the review above (API server audience)
-     * rejects it. When the token claims that audience, ask once more with it, to tell its holder why.
+     * One TokenReview, or two: a MaaS token is bound to the gateway's audience, so the first review
+     * (the API server's audience) refuses it; a token that claims that audience is asked about once
+     * more with it. A 503 on the way propagates and nothing is cached.
      */
-    private boolean isMintedTokenOfTheGateway(String token) {
-        boolean claimsMintedAudience = !audiences.contains(mintedAudience) && JwtClaims.peek(token)
-                .filter(claims -> claims.audiences().contains(mintedAudience)).isPresent();
-        return claimsMintedAudience && reviewer.review(token, List.of(mintedAudience)).filter(this::isMinted).isPresent();
+    private ReviewOutcome review(String token) {
+        Optional<JwtClaims> claims = JwtClaims.peek(token);
+        Optional<Caller> caller = reviewer.review(token, audiences).map(this::kindOf);
+        if (caller.isEmpty() && !audiences.contains(mintedAudience)
+                && claims.filter(c -> c.audiences().contains(mintedAudience)).isPresent()) {
+            caller = reviewer.review(token, List.of(mintedAudience)).map(this::kindOf)
+                    .filter(Caller.MaasToken.class::isInstance);
+        }
+        // The API server has vouched for the token, so its expiry claim can be trusted.
+        return caller.<ReviewOutcome>map(c -> new Authenticated(c, claims.map(JwtClaims::expiresAt).orElse(null)))
+                .orElseGet(Rejected::new);
+    }
+
+    /** A ServiceAccount in a tier namespace is a MaaS token; anyone else calls as themselves. */
+    private Caller kindOf(ReviewedUser user) {
+        return identity.tierOfUsername(user.username())
+                .<Caller>map(tier -> new Caller.MaasToken(user.username(), user.groups(), tier,
+                        user.username().substring(user.username().lastIndexOf(':') + 1)))
+                .orElseGet(() -> new Caller.Person(user.username(), user.groups()));
     }
 
     private static ApiException invalidToken() {

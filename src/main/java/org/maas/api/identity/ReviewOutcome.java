@@ -7,7 +7,7 @@ sealed interface ReviewOutcome {
     record Authenticated(Caller caller, Long expiresAtSeconds) implements ReviewOutcome {
     }
 
-    /** @param mintedToken a token maas-api issued (403), rather than one the API server does not accept (401) */
-    record Rejected(boolean mintedToken) implements ReviewOutcome {
+    /** A token the API server does not accept, for any audience maas-api asks about. */
+    record Rejected() implements ReviewOutcome {
     }
 }

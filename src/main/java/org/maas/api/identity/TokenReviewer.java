@@ -24,7 +24,7 @@ class TokenReviewer {
      * @param audiences the token must be meant for one of these; empty means the API server's own
      * @return the caller, or empty when the API server does not authenticate the token
      */
-    Optional<Caller> review(String token, List<String> audiences) {
+    Optional<ReviewedUser> review(String token, List<String> audiences) {
         TokenReview review = new TokenReviewBuilder()
                 .withNewSpec().withToken(token).withAudiences(audiences.isEmpty() ? null : audiences).endSpec()
                 .build();
@@ -40,6 +40,6 @@ class TokenReviewer {
             return Optional.empty();
         }
         List<String> groups = status.getUser().getGroups() == null ? List.of() : status.getUser().getGroups();
-        return Optional.of(new Caller(status.getUser().getUsername(), groups));
+        return Optional.of(new ReviewedUser(status.getUser().getUsername(), groups));
     }
 }

@@ -49,7 +49,7 @@ public class CallerTierResource {
     @APIResponse(responseCode = "503", description = "TokenReview unavailable, or no tier config loaded yet",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public CallerTier me(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        Caller caller = authenticator.authenticate(authorization);
+        Caller.Person caller = authenticator.person(authorization);
         Tier tier = catalog.match(caller.groups()).requireTier();
         return CallerTier.of(caller.username(), caller.groups(), tier);
     }

@@ -43,7 +43,7 @@ class TokenIssuer {
         this.identity = identity;
     }
 
-    TokenResponse mint(Caller caller, MintTokenRequest request) {
+    TokenResponse mint(Caller.Person caller, MintTokenRequest request) {
         long start = System.nanoTime();
         String account = identity.serviceAccountName(caller.username());
         String tier = null;
@@ -77,7 +77,7 @@ class TokenIssuer {
     }
 
     /** A user in a new tier loses the accounts (and so the tokens) of the old one. */
-    private void leaveOtherTiers(Caller caller, String account, String namespace) {
+    private void leaveOtherTiers(Caller.Person caller, String account, String namespace) {
         for (ServiceAccount old : ownAccounts(cache.serviceAccountsNamed(account), caller)) {
             String oldNamespace = old.getMetadata().getNamespace();
             if (!oldNamespace.equals(namespace)) {
@@ -92,7 +92,7 @@ class TokenIssuer {
     }
 
     /** Deletes the caller's account in every tier namespace, which invalidates all their tokens. */
-    void revoke(Caller caller) {
+    void revoke(Caller.Person caller) {
         String account = identity.serviceAccountName(caller.username());
         List<ServiceAccount> own;
         try {
@@ -115,7 +115,7 @@ class TokenIssuer {
     }
 
     /** Accounts in tier namespaces annotated with the caller's exact username. */
-    private List<ServiceAccount> ownAccounts(List<ServiceAccount> named, Caller caller) {
+    private List<ServiceAccount> ownAccounts(List<ServiceAccount> named, Caller.Person caller) {
         return named.stream()
                 .filter(sa -> identity.tierOfNamespace(sa.getMetadata().getNamespace()).isPresent())
                 .filter(sa -> caller.username().equals(ManagedObjects.owner(sa)))

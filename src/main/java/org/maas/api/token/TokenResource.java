@@ -74,7 +74,7 @@ public class TokenResource {
     public Response mint(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                          @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body)
             throws JsonProcessingException {
-        Caller caller = authenticator.authenticate(authorization);
+        Caller.Person caller = authenticator.person(authorization);
         TokenResponse token = issuer.mint(caller, reader.read(contentType, body));
         return Response.status(Response.Status.CREATED).entity(token).build();
     }
@@ -85,6 +85,6 @@ public class TokenResource {
                     + " for you. The next mint creates a new account. Also 204 when there was nothing to revoke.")
     @APIResponse(responseCode = "204", description = "Revoked")
     public void revoke(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        issuer.revoke(authenticator.authenticate(authorization));
+        issuer.revoke(authenticator.person(authorization));
     }
 }

@@ -25,16 +25,16 @@ class CallerAuthenticatorTest {
     /** Answers from a table of token -> (audience -> caller); records every review. */
     private static final class FakeReviewer extends TokenReviewer {
         final List<List<String>> reviews = new CopyOnWriteArrayList<>();
-        final Map<String, Map<String, Caller>> known;
+        final Map<String, Map<String, ReviewedUser>> known;
         final Deque<RuntimeException> failures = new ConcurrentLinkedDeque<>();
 
-        FakeReviewer(Map<String, Map<String, Caller>> known) {
+        FakeReviewer(Map<String, Map<String, ReviewedUser>> known) {
             super(null);
             this.known = known;
         }
 
         @Override
-        Optional<Caller> review(String token, List<String> audiences) {
+        Optional<ReviewedUser> review(String token, List<String> audiences) {
             reviews.add(audiences);
             RuntimeException failure = failures.poll();
             if (failure != null) {
@@ -47,10 +47,11 @@ class CallerAuthenticatorTest {
 
     private final FakeTime time = new FakeTime();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final Caller mintedCaller = new Caller("system:serviceaccount:gw-tier-free:alice-1234", List.of());
+    private final ReviewedUser mintedCaller = new ReviewedUser("system:serviceaccount:gw-tier-free:alice-1234",
+            List.of("system:serviceaccounts:gw-tier-free"));
     private final String mintedToken = jwt(GATEWAY_AUDIENCE);
     private final FakeReviewer reviewer = new FakeReviewer(Map.of(
-            "alice-token", Map.of("api", new Caller("alice", List.of("system:authenticated"))),
+            "alice-token", Map.of("api", new ReviewedUser("alice", List.of("system:authenticated"))),
             mintedToken, Map.of(GATEWAY_AUDIENCE, mintedCaller)));
     private final CallerAuthenticator authenticator = new CallerAuthenticator(reviewer,
             new ReviewCache(time, time, Runnable::run,
@@ -61,7 +62,7 @@ class CallerAuthenticatorTest {
     void aJunkJwtClaimingTheGatewayAudienceCostsTwoReviewsOnceThenNone() {
         String junk = jwt(GATEWAY_AUDIENCE) + "tampered";
         for (int i = 0; i < 100; i++) {
-            assertEquals(401, status(() -> authenticator.authenticate("Bearer " + junk)));
+            assertEquals(401, status(() -> authenticator.person("Bearer " + junk)));
         }
         assertEquals(List.of(List.of(), List.of(GATEWAY_AUDIENCE)), reviewer.reviews);
         assertEquals(1, count("miss"));
@@ -71,9 +72,20 @@ class CallerAuthenticatorTest {
     @Test
     void aMintedTokenIsRefusedWith403AndTheRefusalIsCachedToo() {
         for (int i = 0; i < 10; i++) {
-            assertEquals(403, status(() -> authenticator.authenticate("Bearer " + mintedToken)));
+            assertEquals(403, status(() -> authenticator.person("Bearer " + mintedToken)));
         }
         assertEquals(2, reviewer.reviews.size());
+    }
+
+    @Test
+    void aMintedTokenIsAMaasTokenCallerWithItsTierAndServiceAccount() {
+        Caller caller = authenticator.anyCaller("Bearer " + mintedToken);
+        assertEquals(new Caller.MaasToken("system:serviceaccount:gw-tier-free:alice-1234",
+                List.of("system:serviceaccounts:gw-tier-free"), "free", "alice-1234"), caller);
+        assertEquals(new Caller.Person("alice", List.of("system:authenticated")),
+                authenticator.anyCaller("Bearer alice-token"));
+        assertEquals(List.of(List.of(), List.of(GATEWAY_AUDIENCE), List.of()), reviewer.reviews,
+                "the minted token is asked about twice (API server audience, then the gateway's), alice once");
     }
 
     @Test
@@ -90,10 +102,10 @@ class CallerAuthenticatorTest {
     @Test
     void anUnavailableApiIsNotCached() {
         reviewer.failures.add(ApiException.unavailable("the Kubernetes API is unavailable; retry shortly", 5));
-        assertEquals(503, status(() -> authenticator.authenticate("Bearer alice-token")));
-        assertEquals("alice", authenticator.authenticate("Bearer alice-token").username());
+        assertEquals(503, status(() -> authenticator.person("Bearer alice-token")));
+        assertEquals("alice", authenticator.person("Bearer alice-token").username());
         reviewer.failures.add(ApiException.unavailable("the Kubernetes API is unavailable; retry shortly", 5));
-        assertEquals(503, status(() -> authenticator.authenticate("Bearer junk")));
+        assertEquals(503, status(() -> authenticator.person("Bearer junk")));
         authenticate401("junk");
         assertEquals(4, reviewer.reviews.size());
     }
@@ -101,7 +113,7 @@ class CallerAuthenticatorTest {
     @Test
     void anAcceptedTokenIsReviewedOnceForTheTtl() {
         for (int i = 0; i < 10; i++) {
-            assertEquals("alice", authenticator.authenticate("Bearer alice-token").username());
+            assertEquals("alice", authenticator.person("Bearer alice-token").username());
         }
         assertEquals(1, reviewer.reviews.size());
         assertEquals(9, count("hit"));
@@ -111,12 +123,12 @@ class CallerAuthenticatorTest {
     void aHeaderNotShapedLikeATokenCostsNoReview() {
         List<String> headers = new ArrayList<>(List.of("Bearer <junk>", "Bearer a\"b", "Bearer " + "x".repeat(20_000),
                 "Basic YWxpY2U6eA==", "Bearer a,b"));
-        headers.forEach(header -> assertEquals(401, status(() -> authenticator.authenticate(header))));
+        headers.forEach(header -> assertEquals(401, status(() -> authenticator.person(header))));
         assertEquals(0, reviewer.reviews.size());
     }
 
     private void authenticate401(String token) {
-        assertEquals(401, status(() -> authenticator.authenticate("Bearer " + token)));
+        assertEquals(401, status(() -> authenticator.person("Bearer " + token)));
     }
 
     private double count(String outcome) {

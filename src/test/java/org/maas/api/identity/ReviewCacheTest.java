@@ -32,7 +32,7 @@ class ReviewCacheTest {
 
     private final FakeTime time = new FakeTime();
     private final ReviewCache cache = cache(3, 3);
-    private final Caller alice = new Caller("alice", List.of("system:authenticated"));
+    private final Caller alice = new Caller.Person("alice", List.of("system:authenticated"));
     private final AtomicInteger reviews = new AtomicInteger();
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
@@ -140,13 +140,13 @@ class ReviewCacheTest {
 
     @Test
     void refusalsAreRememberedForTheirOwnShortTtl() {
-        assertEquals(Source.REVIEWED, cache.get("junk", answering(new Rejected(false))).source());
+        assertEquals(Source.REVIEWED, cache.get("junk", answering(new Rejected())).source());
         time.advance(Duration.ofSeconds(4));
-        Lookup again = cache.get("junk", answering(new Rejected(false)));
+        Lookup again = cache.get("junk", answering(new Rejected()));
         assertEquals(Source.CACHED, again.source());
-        assertEquals(new Rejected(false), again.outcome());
+        assertEquals(new Rejected(), again.outcome());
         time.advance(Duration.ofSeconds(1));
-        assertEquals(Source.REVIEWED, cache.get("junk", answering(new Rejected(false))).source());
+        assertEquals(Source.REVIEWED, cache.get("junk", answering(new Rejected())).source());
         assertEquals(2, reviews.get());
     }
 
@@ -155,7 +155,7 @@ class ReviewCacheTest {
         lookup(cache, "alice");
         lookup(cache, "bob");
         for (int i = 0; i < 100; i++) {
-            cache.get("junk-" + i, answering(new Rejected(false)));
+            cache.get("junk-" + i, answering(new Rejected()));
         }
         cache.inFlightOrRejected().synchronous().cleanUp();
         assertEquals(3, cache.inFlightOrRejected().synchronous().estimatedSize());
@@ -177,18 +177,18 @@ class ReviewCacheTest {
             throw unavailable;
         };
         assertSame(unavailable, assertThrows(ApiException.class, () -> cache.get("k", failing)));
-        assertEquals(Source.REVIEWED, cache.get("k", answering(new Rejected(false))).source());
+        assertEquals(Source.REVIEWED, cache.get("k", answering(new Rejected())).source());
         assertEquals(2, reviews.get());
     }
 
     @Test
     void concurrentLookupsOfOneTokenShareOneReview() throws Exception {
-        List<Lookup> lookups = burst(new Rejected(false), 20);
+        List<Lookup> lookups = burst(new Rejected(), 20);
         assertEquals(1, reviews.get());
         assertEquals(1, lookups.stream().filter(l -> l.source() == Source.REVIEWED).count());
         assertEquals(20, lookups.stream().filter(l -> l.source() == Source.SHARED).count());
-        lookups.forEach(l -> assertEquals(new Rejected(false), l.outcome()));
-        assertEquals(Source.CACHED, cache.get("k", answering(new Rejected(false))).source());
+        lookups.forEach(l -> assertEquals(new Rejected(), l.outcome()));
+        assertEquals(Source.CACHED, cache.get("k", answering(new Rejected())).source());
     }
 
     @Test
@@ -216,7 +216,7 @@ class ReviewCacheTest {
         for (int i = 0; i < 5; i++) {
             waiters.add(threads.submit(() -> {
                 waiting.add(Thread.currentThread());
-                return cache.get("k", answering(new Rejected(false)));
+                return cache.get("k", answering(new Rejected()));
             }));
         }
         awaitAllWaiting(waiting, 5);
@@ -227,7 +227,7 @@ class ReviewCacheTest {
         }
         assertSame(unavailable, assertThrows(Exception.class, () -> owner.get()).getCause());
         assertEquals(1, reviews.get());
-        assertEquals(Source.REVIEWED, cache.get("k", answering(new Rejected(false))).source());
+        assertEquals(Source.REVIEWED, cache.get("k", answering(new Rejected())).source());
     }
 
     /** One caller reviews (held until the others wait for it), {@code others} more look up the same key. */
