@@ -9,6 +9,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.maas.api.error.ApiException;
 
@@ -57,12 +59,17 @@ public class Informers {
     public record State(String name, boolean gatesReadiness, boolean synced, boolean watching, String lastError) {
     }
 
-    private final Instance<KubernetesClient> client;
+    private final Supplier<KubernetesClient> client;
     private final Map<String, Running> informers = new LinkedHashMap<>();
     private final Deque<Owned> owned = new ArrayDeque<>();
     private boolean closed;
 
+    @Inject
     Informers(Instance<KubernetesClient> client) {
+        this((Supplier<KubernetesClient>) client::get); // resolved on the first start, never before
+    }
+
+    Informers(Supplier<KubernetesClient> client) {
         this.client = client;
     }
 
