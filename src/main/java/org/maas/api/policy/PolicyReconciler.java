@@ -127,16 +127,6 @@ public final class PolicyReconciler implements AutoCloseable {
         return queue(this::reconcile);
     }
 
-    /** Compare (and, as leader, apply) now; for the periodic check and for tests. */
-    public Future<?> resync() {
-        return queue(this::reconcile);
-    }
-
-    /** Completes once everything queued before it has run. */
-    Future<?> idle() {
-        return queue(() -> { });
-    }
-
     /** Never throws: callers include the tier catalog, which must not fail because of us. */
     private Future<?> queue(Runnable work) {
         try {

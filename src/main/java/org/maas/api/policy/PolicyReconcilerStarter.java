@@ -2,7 +2,6 @@ package org.maas.api.policy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -10,10 +9,14 @@ import jakarta.enterprise.inject.Instance;
 import java.util.Optional;
 import java.util.UUID;
 import org.maas.api.config.MaasConfig;
+import org.maas.api.kubernetes.Informers;
 import org.maas.api.tier.TierCatalog;
 import org.maas.api.tier.TierConfigApplied;
 
-/** Runs the policy reconciler when {@code maas.policies.reconcile=true}, fed by tier config changes. */
+/**
+ * Runs the policy reconciler when {@code maas.policies.reconcile=true}, fed by tier config changes. Its
+ * leader election and thread belong to {@link Informers}, which closes them (releasing the Lease) on shutdown.
+ */
 @ApplicationScoped
 class PolicyReconcilerStarter {
 
@@ -22,15 +25,17 @@ class PolicyReconcilerStarter {
     private final LivePolicies policies;
     private final MeterRegistry registry;
     private final Instance<KubernetesClient> client;
+    private final Informers informers;
     private volatile PolicyReconciler reconciler;
 
     PolicyReconcilerStarter(MaasConfig config, TierCatalog catalog, LivePolicies policies, MeterRegistry registry,
-                            Instance<KubernetesClient> client) {
+                            Instance<KubernetesClient> client, Informers informers) {
         this.config = config;
         this.catalog = catalog;
         this.policies = policies;
         this.registry = registry;
         this.client = client;
+        this.informers = informers;
     }
 
     void start(@Observes StartupEvent event) {
@@ -47,6 +52,7 @@ class PolicyReconcilerStarter {
                 settings.leaseName(), identity, settings.leaseDuration(), settings.leaseRenewDeadline(),
                 settings.leaseRetryPeriod(), settings.resyncInterval()),
                 catalog::current, index -> policies.of(index).policies(), registry);
+        informers.own("policy-reconcile", started);
         started.start();
         reconciler = started;
     }
@@ -56,13 +62,6 @@ class PolicyReconcilerStarter {
         PolicyReconciler running = reconciler;
         if (running != null) {
             running.configChanged();
-        }
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        PolicyReconciler running = reconciler;
-        if (running != null) {
-            running.close();
         }
     }
 

@@ -8,20 +8,26 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.nio.file.Path;
 import org.maas.api.config.MaasConfig;
+import org.maas.api.kubernetes.Informers;
 
-/** Starts the configured tier source with the application and closes it on shutdown. */
+/**
+ * Starts the configured tier source with the application. The file source's poller is closed here on
+ * shutdown; the ConfigMap source's informer belongs to {@link Informers}, which closes it.
+ */
 @ApplicationScoped
 class TierSourceStarter {
 
     private final MaasConfig config;
     private final TierCatalog catalog;
     private final Instance<KubernetesClient> client;
+    private final Informers informers;
     private AutoCloseable source;
 
-    TierSourceStarter(MaasConfig config, TierCatalog catalog, Instance<KubernetesClient> client) {
+    TierSourceStarter(MaasConfig config, TierCatalog catalog, Instance<KubernetesClient> client, Informers informers) {
         this.config = config;
         this.catalog = catalog;
         this.client = client;
+        this.informers = informers;
     }
 
     void start(@Observes StartupEvent event) {
@@ -35,10 +41,8 @@ class TierSourceStarter {
                 }
             }
             case configmap -> {
-                KubernetesClient kubernetes = client.get();
-                String namespace = tiers.configMapNamespace().orElseGet(kubernetes::getNamespace);
-                source = new ConfigMapTierSource(catalog, kubernetes, namespace, tiers.configMapName(),
-                        tiers.configMapKey());
+                String namespace = tiers.configMapNamespace().orElseGet(() -> client.get().getNamespace());
+                ConfigMapTierSource.start(catalog, informers, namespace, tiers.configMapName(), tiers.configMapKey());
             }
         }
     }

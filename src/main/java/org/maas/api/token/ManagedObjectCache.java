@@ -5,13 +5,12 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jboss.logging.Logger;
 import org.maas.api.error.KubernetesFailures;
+import org.maas.api.kubernetes.Informers;
 
 /**
  * Informer caches of the namespaces and ServiceAccounts maas-api manages (selected by the managed-by
@@ -19,52 +18,39 @@ import org.maas.api.error.KubernetesFailures;
  *
  * <p>The caches only save calls: every create tolerates AlreadyExists, so a cache that lags behind
  * costs an extra call, never a wrong answer. They start with the first token request rather than with
- * the application, because the tier lookup must keep working without any Kubernetes access.
+ * the application, because the tier lookup must keep working without any Kubernetes access. They never
+ * gate readiness: a replica whose caches lag still mints, with a few more calls.
  */
 @ApplicationScoped
 class ManagedObjectCache {
 
-    private static final Logger LOG = Logger.getLogger(ManagedObjectCache.class);
     private static final String BY_NAME = "name";
 
     private final KubernetesClient client;
+    private final Informers informers;
     private volatile SharedIndexInformer<Namespace> namespaces;
     private volatile SharedIndexInformer<ServiceAccount> serviceAccounts;
 
-    ManagedObjectCache(KubernetesClient client) {
+    ManagedObjectCache(KubernetesClient client, Informers informers) {
         this.client = client;
+        this.informers = informers;
     }
 
-    /** Starts the informers once; does not wait for them to sync. */
+    /** Starts the informers once (through {@link Informers}, which retries and closes them); does not wait for them to sync. */
     void start() {
         if (serviceAccounts != null) {
             return;
         }
-        synchronized (this) {
-            if (serviceAccounts != null) {
-                return;
-            }
-            SharedIndexInformer<Namespace> ns = client.namespaces()
-                    .withLabel(ManagedObjects.MANAGED_BY, ManagedObjects.MANAGER).runnableInformer(0);
-            ns.exceptionHandler((started, e) -> retrying("list/watch namespaces (cluster scope)", e));
-            SharedIndexInformer<ServiceAccount> sa = client.serviceAccounts().inAnyNamespace()
-                    .withLabel(ManagedObjects.MANAGED_BY, ManagedObjects.MANAGER).runnableInformer(0);
-            sa.addIndexers(Map.of(BY_NAME, account -> List.of(account.getMetadata().getName())));
-            sa.exceptionHandler((started, e) -> retrying("list/watch serviceaccounts (all namespaces)", e));
-            ns.start();
-            sa.start();
-            namespaces = ns;
-            serviceAccounts = sa;
-        }
-    }
-
-    private static boolean retrying(String permission, Throwable e) {
-        if (e instanceof KubernetesClientException k && k.getCode() == 403) {
-            LOG.errorf("RBAC: maas-api's ServiceAccount is not allowed to %s; token caches are empty until it is", permission);
-        } else {
-            LOG.warnf("informer for %s failed (%s); retrying", permission, e.toString());
-        }
-        return true;
+        namespaces = informers.start(Informers.Spec.reporting("managed-namespaces",
+                "list/watch namespaces (cluster scope)"), kubernetes -> kubernetes.namespaces()
+                .withLabel(ManagedObjects.MANAGED_BY, ManagedObjects.MANAGER).runnableInformer(0));
+        serviceAccounts = informers.start(Informers.Spec.reporting("managed-serviceaccounts",
+                "list/watch serviceaccounts (all namespaces)"), kubernetes -> {
+                    SharedIndexInformer<ServiceAccount> sa = kubernetes.serviceAccounts().inAnyNamespace()
+                            .withLabel(ManagedObjects.MANAGED_BY, ManagedObjects.MANAGER).runnableInformer(0);
+                    sa.addIndexers(Map.of(BY_NAME, account -> List.of(account.getMetadata().getName())));
+                    return sa;
+                });
     }
 
     boolean namespaceExists(String name) {
@@ -95,14 +81,6 @@ class ManagedObjectCache {
                     .withField("metadata.name", name).list().getItems();
         } catch (KubernetesClientException e) {
             throw KubernetesFailures.translate(e, "list serviceaccounts (all namespaces)");
-        }
-    }
-
-    @PreDestroy
-    synchronized void stop() {
-        if (serviceAccounts != null) {
-            serviceAccounts.close();
-            namespaces.close();
         }
     }
 }

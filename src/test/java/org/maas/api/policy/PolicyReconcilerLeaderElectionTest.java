@@ -85,7 +85,6 @@ class PolicyReconcilerLeaderElectionTest {
         ApplyRecorder.await("replica-a leads", a::isLeader);
         PolicyReconciler b = replica("replica-b");
         b.configChanged().get();
-        b.resync().get();
         assertFalse(b.isLeader());
         assertEquals("standby", b.status().result());
         assertTrue(recorder.applies.stream().noneMatch(x -> x.userAgent().equals("replica-b")));

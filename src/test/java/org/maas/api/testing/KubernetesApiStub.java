@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -62,6 +64,7 @@ public class KubernetesApiStub extends Dispatcher {
     static final Pattern TOKEN_PATH =
             Pattern.compile("/api/v1/namespaces/([^/]+)/serviceaccounts/([^/?]+)/token");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ADMIN_USER_AGENT = "kubernetes-api-stub-admin";
 
     /** A person with a cluster token, e.g. from an OIDC login. */
     public record User(String username, List<String> groups) {
@@ -70,14 +73,15 @@ public class KubernetesApiStub extends Dispatcher {
     private final Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     private final MockDispatcher expected = new MockDispatcher(expectations);
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
-    private final KubernetesMockServer server =
-            new KubernetesMockServer(new Context(), new MockWebServer(), expectations, this, false);
+    /** A new one per {@link #start(int)}: a mock web server cannot start twice. The objects stay in {@code crud}. */
+    private KubernetesMockServer server;
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final byte[] signingKey = new byte[32];
     private NamespacedKubernetesClient client;
     private volatile Duration maxTokenExpiration;
     private volatile int failAllWith;
+    private volatile int failOthersWith;
     private volatile String forbidden;
 
     public KubernetesApiStub() {
@@ -88,10 +92,23 @@ public class KubernetesApiStub extends Dispatcher {
         start(0);
     }
 
-    /** Starts on this port of the loopback address (0: any free port). */
+    /**
+     * Starts on this port of the loopback address (0: any free port). After {@link #stop()}, starting
+     * again on the same port is an API server restart: the stored objects and resourceVersions survive,
+     * open watches and connections do not.
+     */
     public void start(int port) {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations, this, false);
         server.init(InetAddress.getLoopbackAddress(), port);
-        client = server.createClient();
+        NamespacedKubernetesClient plain = server.createClient();
+        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(plain.getConfiguration())
+                .withUserAgent(ADMIN_USER_AGENT).build()).build().adapt(NamespacedKubernetesClient.class);
+        plain.close();
+    }
+
+    /** The port it listens on, to start it again there after {@link #stop()}. */
+    public int port() {
+        return server.getPort();
     }
 
     /** The mock web server keeps every request it received: forgets them, for long-running servers. */
@@ -140,8 +157,17 @@ public class KubernetesApiStub extends Dispatcher {
         forbidden = method + " " + pathPrefix;
     }
 
+    /**
+     * Like a network partition between maas-api and the API server: every request gets this status except
+     * those of {@link #client()} (the admin's kubectl, still reaching the server), until {@link #recover()}.
+     */
+    public void partition(int status) {
+        failOthersWith = status;
+    }
+
     public void recover() {
         failAllWith = 0;
+        failOthersWith = 0;
         forbidden = null;
     }
 
@@ -155,8 +181,10 @@ public class KubernetesApiStub extends Dispatcher {
         String method = request.getMethod();
         String path = request.getPath();
         record(method, path);
-        if (failAllWith != 0) {
-            return status(failAllWith, "InternalError", "the server is currently unable to handle the request");
+        int failure = failAllWith != 0 ? failAllWith
+                : ADMIN_USER_AGENT.equals(request.getHeader("User-Agent")) ? 0 : failOthersWith;
+        if (failure != 0) {
+            return status(failure, "InternalError", "the server is currently unable to handle the request");
         }
         String denied = forbidden;
         if (denied != null && (method + " " + path).startsWith(denied)) {
