@@ -10,6 +10,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.interceptor.Interceptor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Before anything starts reading the cluster: a setting that defaults to "the service's own namespace"
@@ -28,18 +29,20 @@ class NamespaceCheck {
     }
 
     void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
-        List<String> problems = problems();
+        List<String> problems = problems(config, () -> client.get().getNamespace());
         if (!problems.isEmpty()) {
+            // Quarkus prints a ConfigurationException's message alone (no stack trace) and exits with 1.
             throw new ConfigurationException(String.join(System.lineSeparator(), problems));
         }
     }
 
-    List<String> problems() {
-        List<String> problems = new ArrayList<>();
+    /** @param clientNamespace the client's namespace (pod, kubeconfig context), asked only when needed */
+    static List<String> problems(MaasConfig config, Supplier<String> clientNamespace) {
         boolean configMap = config.tiers().source() == MaasConfig.SourceKind.configmap
                 && config.tiers().configMapNamespace().isEmpty();
         boolean lease = config.policies().reconcile() && config.policies().leaseNamespace().isEmpty();
-        if ((configMap || lease) && client.get().getNamespace() == null) {
+        List<String> problems = new ArrayList<>();
+        if ((configMap || lease) && clientNamespace.get() == null) {
             if (configMap) {
                 problems.add("maas.tiers.source=configmap needs a namespace to read the tier ConfigMap from, and"
                         + " there is none (not in a pod, no namespace in the kubeconfig context): set"
