@@ -17,9 +17,9 @@ import org.hibernate.validator.constraints.time.DurationMin;
  * (e.g. {@code maas.tiers.default-tier} as {@code MAAS_TIERS_DEFAULT_TIER}).
  *
  * <p>Checked when the service starts (Bean Validation, quarkus-hibernate-validator): every problem is one
- * line and the service exits. A rule about one key is an annotation on it (see {@link PositiveDuration},
- * {@link DnsLabel}, ...); a rule that relates keys of a group is
- * {@link ConsistentSettings} on the group.
+ * line and the service exits with 1. A rule about one key is one annotation on it ({@link PositiveDuration},
+ * {@link PositiveSize}, {@link DnsLabel}, {@link DnsSubdomain}, {@link NonBlank}, or a Bean Validation one);
+ * a rule that relates keys of a group is in {@link ConsistentSettings}, on that group.
  */
 @ConfigMapping(prefix = "maas")
 public interface MaasConfig {
