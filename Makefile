@@ -13,7 +13,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 run: ## start the service on :8080 in dev mode, serving the default tiers (no cluster needed)
-	$(MVN) quarkus:dev
+	$(MVN) quarkus:dev -Dquarkus.analytics.disabled=true
 
 test: ## run every test (unit, API, Kubernetes mock server, manifest validation)
 	$(MVN) verify

@@ -3,13 +3,23 @@ package org.maas.api.config;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
  * All of maas-api's own settings. Every key can be overridden by an environment variable
  * (e.g. {@code maas.tiers.default-tier} as {@code MAAS_TIERS_DEFAULT_TIER}).
+ *
+ * <p>Checked when the service starts (Bean Validation, quarkus-hibernate-validator): every problem is one
+ * line and the service exits with 1. A rule about one key is one annotation on it ({@link PositiveDuration},
+ * {@link PositiveSize}, {@link DnsLabel}, {@link DnsSubdomain}, {@link NonBlank}, or a Bean Validation one);
+ * a rule that relates keys of a group is in {@link ConsistentSettings}, on that group.
  */
 @ConfigMapping(prefix = "maas")
 public interface MaasConfig {
@@ -29,15 +39,19 @@ public interface MaasConfig {
     interface Http {
         /** Larger request bodies get 413 in the JSON error shape. */
         @WithDefault("64K")
+        @PositiveSize
         MemorySize maxBodySize();
     }
 
+    @ConsistentSettings
     interface Gateway {
         /** The Gateway that protects the models; tier namespaces and the token audience derive from it. */
         @WithDefault("maas-default-gateway")
+        @DnsSubdomain
         String name();
 
         @WithDefault("openshift-ingress")
+        @DnsLabel
         String namespace();
 
         /** Tier namespaces are {@code <prefix><tier>}; by default {@code <gateway-name>-tier-} (MaasIdentity). */
@@ -51,28 +65,35 @@ public interface MaasConfig {
 
         /** ConfigMap name, key and namespace (namespace defaults to the service's own). */
         @WithDefault("tier-to-group-mapping")
+        @DnsSubdomain
         String configMapName();
 
-        Optional<String> configMapNamespace();
+        Optional<@DnsLabel String> configMapNamespace();
 
+        /** What the API server accepts as a ConfigMap key. */
         @WithDefault("tiers")
+        @Pattern(regexp = "[-._a-zA-Z0-9]+", message = "must be a ConfigMap key (letters, digits, '-', '_', '.')")
+        @Size(max = 253)
         String configMapKey();
 
         /** File source: a path to watch; when unset, the bundled default tiers (not watched). */
-        Optional<String> file();
+        Optional<@NonBlank String> file();
 
         /** How often the file source looks for changes. */
         @WithDefault("500ms")
+        @PositiveDuration
         Duration filePollInterval();
 
         /** Answered when no tier matches; unset means 404 (fail closed in the AuthPolicy). */
-        Optional<String> defaultTier();
+        Optional<@DnsLabel String> defaultTier();
 
         /** Input limits of the lookup endpoint. */
         @WithDefault("256")
+        @Positive
         int maxGroups();
 
         @WithDefault("1024")
+        @Positive
         int maxGroupLength();
 
         /** Lets the benchmark compare the lookup with a constant answer of the same size. */
@@ -82,14 +103,16 @@ public interface MaasConfig {
 
     interface Identity {
         /** Audiences for the TokenReview of callers' own tokens; empty means the API server's own. */
-        Optional<List<String>> audiences();
+        Optional<List<@NonBlank String>> audiences();
 
         /** How long a positive TokenReview is reused (never past the token's own expiry). */
         @WithDefault("30s")
+        @PositiveDuration
         Duration reviewCacheTtl();
 
         /** At most this many cached positive reviews; when full, one entry is evicted per new one. */
         @WithDefault("10000")
+        @Positive
         int reviewCacheMaxEntries();
 
         /**
@@ -104,20 +127,25 @@ public interface MaasConfig {
         int negativeCacheMaxEntries();
     }
 
+    @ConsistentSettings
     interface Tokens {
         /** Audience of minted tokens; by default {@code <gateway-name>-sa}, what the AuthPolicy reviews (MaasIdentity). */
-        Optional<String> audience();
+        Optional<@NonBlank String> audience();
 
+        /** Within [min, max]: checked in {@link ConsistentSettings}. */
         @WithDefault("4h")
         Duration defaultExpiration();
 
+        /** The API server refuses a TokenRequest under 10 minutes. */
         @WithDefault("10m")
+        @DurationMin(minutes = 10, message = "must be at least 10m: the API server refuses shorter tokens")
         Duration minExpiration();
 
         @WithDefault("720h")
         Duration maxExpiration();
     }
 
+    @ConsistentSettings
     interface Policies {
         /**
          * Apply the policies rendered from the live tier config with server-side apply, from one replica
@@ -132,25 +160,33 @@ public interface MaasConfig {
 
         /** Field manager of the server-side apply; fields it owns are maas-api's. */
         @WithDefault("maas-api")
+        @NotBlank
+        @Size(max = 128) // the API server's limit for a field manager
         String fieldManager();
 
         /** The Lease that elects the applying replica, in the service's namespace unless set. */
         @WithDefault("maas-api-policies")
+        @DnsSubdomain
         String leaseName();
 
-        Optional<String> leaseNamespace();
+        Optional<@DnsLabel String> leaseNamespace();
 
+        /** Renew deadline shorter than the duration, retry period shorter than the deadline: {@link ConsistentSettings}. */
         @WithDefault("15s")
+        @PositiveDuration
         Duration leaseDuration();
 
         @WithDefault("10s")
+        @PositiveDuration
         Duration leaseRenewDeadline();
 
         @WithDefault("2s")
+        @PositiveDuration
         Duration leaseRetryPeriod();
 
         /** How often the leader compares the live policies with the rendered ones (drift check). */
         @WithDefault("5m")
+        @PositiveDuration
         Duration resyncInterval();
 
         /**

@@ -8,13 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /** Reads the project's manifests as JSON trees: YAML files, kustomize output, quarkus-kubernetes output. */
 final class ManifestFiles {
@@ -58,25 +56,9 @@ final class ManifestFiles {
         return docs;
     }
 
-    /** {@code kubectl kustomize <dir>}: offline, with kubectl's built-in kustomize. */
+    /** What {@code kubectl kustomize <dir>} builds, without kubectl ({@link Kustomize}). */
     static List<ObjectNode> kustomize(String dir) {
-        List<String> command = List.of("kubectl", "kustomize", dir);
-        try {
-            Process process = new ProcessBuilder(command).directory(ROOT.toFile()).start();
-            byte[] out = process.getInputStream().readAllBytes();
-            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize " + dir + " timed out");
-            if (process.exitValue() != 0) {
-                fail("`kubectl kustomize " + dir + "` failed: " + err);
-            }
-            return documents(new String(out, StandardCharsets.UTF_8), "kubectl kustomize " + dir);
-        } catch (IOException e) {
-            return fail("`kubectl kustomize " + dir + "` could not run (kubectl is needed to build the policies): "
-                    + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return fail("interrupted");
-        }
+        return Kustomize.build(path(dir));
     }
 
     /** target/kubernetes/kubernetes.yml, written by quarkus-kubernetes at `package`. */

@@ -1,0 +1,105 @@
+package org.maas.api.config;
+
+import static java.lang.annotation.ElementType.TYPE;
+import static java.lang.annotation.RetentionPolicy.RUNTIME;
+import static org.maas.api.config.ConsistentSettings.Violation.report;
+import static org.maas.api.config.ConsistentSettings.Violation.text;
+
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
+import java.lang.annotation.Retention;
+import java.lang.annotation.Target;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * The rules that relate keys of one group of {@link MaasConfig}; a rule about one key alone is an
+ * annotation on that key. Each broken rule is its own violation, so all are reported at once. SmallRye
+ * Config prints a group's violation as {@code maas.<group> <message>}, so each message starts with the key.
+ */
+@Constraint(validatedBy = {ConsistentSettings.TokensRules.class, ConsistentSettings.PoliciesRules.class,
+        ConsistentSettings.GatewayRules.class})
+@Target(TYPE)
+@Retention(RUNTIME)
+public @interface ConsistentSettings {
+    String message() default "inconsistent settings";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+
+    class TokensRules implements ConstraintValidator<ConsistentSettings, MaasConfig.Tokens> {
+        @Override
+        public boolean isValid(MaasConfig.Tokens tokens, ConstraintValidatorContext context) {
+            Duration min = tokens.minExpiration();
+            Duration max = tokens.maxExpiration();
+            Duration def = tokens.defaultExpiration();
+            if (max.compareTo(min) < 0) {
+                return report(context, "max-expiration (" + text(max) + ") must not be shorter than"
+                        + " min-expiration (" + text(min) + ")");
+            }
+            if (def.compareTo(min) < 0 || def.compareTo(max) > 0) {
+                return report(context, "default-expiration (" + text(def) + ") must be within min-expiration ("
+                        + text(min) + ") and max-expiration (" + text(max) + "), or every mint without an"
+                        + " expiration fails");
+            }
+            return true;
+        }
+    }
+
+    /** What fabric8's LeaderElector requires; it would refuse to start the reconciler otherwise. */
+    class PoliciesRules implements ConstraintValidator<ConsistentSettings, MaasConfig.Policies> {
+        @Override
+        public boolean isValid(MaasConfig.Policies policies, ConstraintValidatorContext context) {
+            boolean valid = true;
+            if (policies.leaseRenewDeadline().compareTo(policies.leaseDuration()) >= 0) {
+                valid = report(context, "lease-renew-deadline (" + text(policies.leaseRenewDeadline())
+                        + ") must be shorter than lease-duration (" + text(policies.leaseDuration()) + ")");
+            }
+            if (policies.leaseRetryPeriod().compareTo(policies.leaseRenewDeadline()) >= 0) {
+                valid = report(context, "lease-retry-period (" + text(policies.leaseRetryPeriod())
+                        + ") must be shorter than lease-renew-deadline (" + text(policies.leaseRenewDeadline()) + ")");
+            }
+            return valid;
+        }
+    }
+
+    class GatewayRules implements ConstraintValidator<ConsistentSettings, MaasConfig.Gateway> {
+        /** Tier namespaces are {@code <prefix><tier>}: RFC 1123 labels of at most 63 characters. */
+        private static final Pattern NAMESPACE_PREFIX = Pattern.compile("[a-z0-9][-a-z0-9]*");
+        private static final int MAX_LABEL = 63;
+
+        @Override
+        public boolean isValid(MaasConfig.Gateway gateway, ConstraintValidatorContext context) {
+            String prefix = gateway.tierNamespacePrefix().orElse(gateway.name() + "-tier-");
+            if (NAMESPACE_PREFIX.matcher(prefix).matches() && prefix.length() < MAX_LABEL) {
+                return true;
+            }
+            String key = gateway.tierNamespacePrefix().isPresent() ? "tier-namespace-prefix"
+                    : "tier-namespace-prefix (unset: <name>-tier-)";
+            return report(context, key + " '" + prefix + "' must be lower case letters, digits and '-', start"
+                    + " with a letter or digit and be shorter than 63 characters: tier namespaces are <prefix><tier>");
+        }
+    }
+
+    /** Shared by the rules (an annotation type cannot hold private methods). */
+    final class Violation {
+        private Violation() {
+        }
+
+        static boolean report(ConstraintValidatorContext context, String message) {
+            context.disableDefaultConstraintViolation();
+            // Bean Validation reads '{', '}', '$' and '\' as template syntax; keep them literal.
+            context.buildConstraintViolationWithTemplate(message.replaceAll("([\\\\{}$])", "\\\\$1"))
+                    .addConstraintViolation();
+            return false;
+        }
+
+        /** 4h, 10m, 500ms: how the settings are written (Duration's own text is PT4H). */
+        static String text(Duration duration) {
+            return duration.toString().substring(2).toLowerCase();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.maas.api.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MaasConfigValidationTest {
+
+    @Test
+    void theDefaultsAreValid() {
+        assertEquals(List.of(), Settings.problems(Map.of()));
+        assertEquals(Duration.ofHours(4), Settings.of(Map.of()).tokens().defaultExpiration());
+    }
+
+    @Test
+    void valuesOnTheLimitsAreValid() {
+        assertEquals(List.of(), Settings.problems(Map.of(
+                "maas.tokens.min-expiration", "10m", "maas.tokens.default-expiration", "10m",
+                "maas.tokens.max-expiration", "10m",
+                "maas.policies.lease-duration", "3s", "maas.policies.lease-renew-deadline", "2s",
+                "maas.policies.lease-retry-period", "1s",
+                "maas.tiers.max-groups", "1", "maas.http.max-body-size", "1",
+                "maas.gateway.tier-namespace-prefix", "t", "maas.tiers.default-tier", "free")));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "maas.tokens.default-expiration | 5m    | maas.tokens default-expiration (5m) must be within min-expiration (10m) and max-expiration (720h), or every mint without an expiration fails",
+            "maas.tokens.default-expiration | 721h  | maas.tokens default-expiration (721h) must be within min-expiration (10m) and max-expiration (720h), or every mint without an expiration fails",
+            "maas.tokens.min-expiration     | 9m59s | maas.tokens.min-expiration must be at least 10m: the API server refuses shorter tokens",
+            "maas.tokens.max-expiration     | 1h    | maas.tokens default-expiration (4h) must be within min-expiration (10m) and max-expiration (1h), or every mint without an expiration fails",
+            "maas.tiers.file-poll-interval  | 0s    | maas.tiers.file-poll-interval must be a positive duration (like 500ms, 30s, 5m, 4h)",
+            "maas.identity.review-cache-ttl | -1s   | maas.identity.review-cache-ttl must be a positive duration (like 500ms, 30s, 5m, 4h)",
+            "maas.policies.resync-interval  | 0s    | maas.policies.resync-interval must be a positive duration (like 500ms, 30s, 5m, 4h)",
+            "maas.identity.review-cache-max-entries | 0 | maas.identity.review-cache-max-entries must be greater than 0",
+            "maas.tiers.max-groups          | -1    | maas.tiers.max-groups must be greater than 0",
+            "maas.tiers.max-group-length    | 0     | maas.tiers.max-group-length must be greater than 0",
+            "maas.http.max-body-size        | 0     | maas.http.max-body-size must be a positive size (like 64K, 1M)",
+            "maas.policies.lease-renew-deadline | 15s | maas.policies lease-renew-deadline (15s) must be shorter than lease-duration (15s)",
+            "maas.policies.lease-retry-period   | 10s | maas.policies lease-retry-period (10s) must be shorter than lease-renew-deadline (10s)",
+            "maas.tiers.default-tier        | Gold  | maas.tiers.default-tier must be a DNS-1123 label (lower case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)",
+            "maas.tiers.config-map-namespace | my_ns | maas.tiers.config-map-namespace must be a DNS-1123 label (lower case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)",
+            "maas.tiers.config-map-name     | Tiers! | maas.tiers.config-map-name must be a DNS-1123 subdomain (lower case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)",
+            "maas.tiers.config-map-key      | a/b   | maas.tiers.config-map-key must be a ConfigMap key (letters, digits, '-', '_', '.')",
+            "maas.tiers.file                | ' '   | maas.tiers.file must not be blank",
+            "maas.tokens.audience           | ' '   | maas.tokens.audience must not be blank",
+            "maas.gateway.namespace         | -x    | maas.gateway.namespace must be a DNS-1123 label (lower case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)",
+            "maas.gateway.tier-namespace-prefix | Tier_ | maas.gateway tier-namespace-prefix 'Tier_' must be lower case letters, digits and '-', start with a letter or digit and be shorter than 63 characters: tier namespaces are <prefix><tier>",
+            "maas.policies.lease-name       | Lease | maas.policies.lease-name must be a DNS-1123 subdomain (lower case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)",
+            "maas.policies.lease-namespace  | a.b   | maas.policies.lease-namespace must be a DNS-1123 label (lower case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)",
+            "maas.policies.field-manager    | ' '   | maas.policies.field-manager must not be blank"})
+    void anInvalidValueIsOneLineNamingItsKey(String key, String value, String problem) {
+        assertEquals(List.of(problem), Settings.problems(Map.of(key, value)));
+    }
+
+    @Test
+    void aGatewayNameThatMakesNoNamespacePrefixIsReported() {
+        assertEquals(List.of(
+                "maas.gateway tier-namespace-prefix (unset: <name>-tier-) 'gw.example-tier-' must be lower case letters,"
+                        + " digits and '-', start with a letter or digit and be shorter than 63 characters: tier"
+                        + " namespaces are <prefix><tier>"),
+                Settings.problems(Map.of("maas.gateway.name", "gw.example")));
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceOneLineEach() {
+        var problems = Settings.problems(Map.of(
+                "maas.tokens.default-expiration", "5m",
+                "maas.tiers.max-groups", "0",
+                "maas.http.max-body-size", "0",
+                "maas.policies.lease-renew-deadline", "20s",
+                "maas.policies.lease-retry-period", "30s",
+                "maas.tiers.default-tier", "Bad_Tier"));
+        assertEquals(6, problems.size(), problems.toString());
+        for (String start : List.of("maas.tokens default-expiration (5m)", "maas.tiers.max-groups ",
+                "maas.http.max-body-size ", "maas.policies lease-renew-deadline (20s)",
+                "maas.policies lease-retry-period (30s)", "maas.tiers.default-tier ")) {
+            assertEquals(1, problems.stream().filter(line -> line.startsWith(start)).count(), start + " in " + problems);
+        }
+        assertTrue(problems.stream().noneMatch(line -> line.contains("\n")), problems.toString());
+    }
+}
