@@ -62,7 +62,6 @@ public class TierResource {
     @APIResponse(responseCode = "503", description = "No valid tier config loaded yet",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public TierLookupResponse lookup(TierLookupRequest request) {
-        long start = System.nanoTime();
         List<String> groups = validGroups(request);
         TierIndex index = index();
         Tier tier = index.resolve(groups);
@@ -71,7 +70,6 @@ public class TierResource {
             tier = index.defaultTier();
             outcome = Outcome.default_tier;
         }
-        metrics.recordSince(start);
         if (tier == null) {
             metrics.count(Outcome.not_found, "none");
             throw ApiException.notFound("no tier for groups " + Groups.abbreviate(groups));
