@@ -1,12 +1,13 @@
 package org.maas.api.policy;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
@@ -55,7 +56,7 @@ class PolicyReconcileTest {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final YAMLMapper YAML = new YAMLMapper();
 
     @Inject
     KubernetesClient client;
@@ -68,7 +69,8 @@ class PolicyReconcileTest {
 
     @BeforeEach
     void leading() throws Exception {
-        ApplyRecorder.await("this replica leads", () -> starter.reconciler().map(PolicyReconciler::isLeader).orElse(false));
+        await("this replica leads").atMost(ApplyRecorder.WITHIN)
+                .until(() -> starter.reconciler().map(PolicyReconciler::isLeader).orElse(false));
     }
 
     @Test
@@ -103,7 +105,8 @@ class PolicyReconcileTest {
         int before = RECORDER.applies.size();
 
         serve("- name: Not A Valid Name\n  level: x\n");
-        ApplyRecorder.await("the catalog rejected the config", () -> catalog.lastChange().result().equals("rejected"));
+        await("the catalog rejected the config").atMost(ApplyRecorder.WITHIN)
+                .until(() -> catalog.lastChange().result().equals("rejected"));
         starter.reconciler().orElseThrow().idle().get(); // anything the change queued has run
         assertEquals(before, RECORDER.applies.size());
 
@@ -149,8 +152,9 @@ class PolicyReconcileTest {
         return new Specs(spec(rendered.rateLimitPolicy()), spec(rendered.tokenRateLimitPolicy()));
     }
 
+    /** The spec as the service publishes it (the YAML of GET /v1/tiers/policies and policies/). */
     private static JsonNode spec(GenericKubernetesResource policy) throws Exception {
-        return JSON.readTree(JSON.writeValueAsString(policy.getAdditionalProperties().get("spec")));
+        return YAML.readTree(RenderedPolicies.yaml(policy)).get("spec");
     }
 
     private static String tiers(String name, int requests) {
@@ -161,7 +165,7 @@ class PolicyReconcileTest {
     private void serveAndAwaitApply(String tiers) throws Exception {
         Specs want = expected(tiers);
         serve(tiers);
-        ApplyRecorder.await("both policies for the new config were applied", () ->
+        await("both policies for the new config were applied").atMost(ApplyRecorder.WITHIN).until(() ->
                 !RECORDER.to(ApplyRecorder.RLP_PATH).isEmpty() && !RECORDER.to(ApplyRecorder.TRLP_PATH).isEmpty()
                         && last(ApplyRecorder.RLP_PATH).spec().equals(want.rateLimitPolicy())
                         && last(ApplyRecorder.TRLP_PATH).spec().equals(want.tokenRateLimitPolicy()));
