@@ -28,7 +28,7 @@ bench-mint: build ## measure only token mints against a Kubernetes API stub; wri
 	bench/mint.sh
 
 policies: ## render policies/gateway-*rate-limits.yaml and the tier ConfigMap from the default tier file (commit the result)
-	$(MVN) -q compile exec:java@render-policies
+	$(MVN) -q test-compile exec:java@render-policies
 
 manifests: ## build every manifest into target/manifests/: maas-api.yaml (quarkus-kubernetes) and policies.yaml (kustomize)
 	$(MVN) package -DskipTests $(if $(IMAGE),-Dquarkus.container-image.image=$(IMAGE))

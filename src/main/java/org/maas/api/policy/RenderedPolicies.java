@@ -6,7 +6,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.io.UncheckedIOException;
-import java.util.List;
 
 /** The two gateway policies rendered from one tier config. */
 public record RenderedPolicies(GenericKubernetesResource rateLimitPolicy,
@@ -19,10 +18,6 @@ public record RenderedPolicies(GenericKubernetesResource rateLimitPolicy,
             .disable(YAMLGenerator.Feature.SPLIT_LINES)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
-
-    public List<GenericKubernetesResource> all() {
-        return List.of(rateLimitPolicy, tokenRateLimitPolicy);
-    }
 
     /** One policy as YAML, the same bytes for the same tiers. */
     public static String yaml(GenericKubernetesResource policy) {

@@ -2,32 +2,27 @@ package org.maas.api.tier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
-/** Lookups by tier and outcome, and how long resolving took. Counters are cached: no registry work per call. */
+/**
+ * Lookups by tier and outcome. How long they take is {@code http_server_requests} for the path, which
+ * Quarkus already records. The counters are cached per outcome and tier, not found through the
+ * registry per call: the lookup is the hot path (docs/performance.md).
+ */
 @ApplicationScoped
 class TierLookupMetrics {
 
     private final MeterRegistry registry;
     private final Map<TierMatch.Outcome, Map<String, Counter>> counters = new EnumMap<>(TierMatch.Outcome.class);
-    private final Timer latency;
 
     TierLookupMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (TierMatch.Outcome outcome : TierMatch.Outcome.values()) {
             counters.put(outcome, new ConcurrentHashMap<>());
         }
-        this.latency = Timer.builder("maas_tier_lookup")
-                .description("Time to resolve groups to a tier, inside the service")
-                .serviceLevelObjectives(Duration.ofNanos(10_000), Duration.ofNanos(50_000), Duration.ofNanos(100_000),
-                        Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(20))
-                .register(registry);
     }
 
     void count(TierMatch match) {
@@ -41,9 +36,5 @@ class TierLookupMetrics {
                     .tag("outcome", outcome.tag()).tag("tier", tier).register(registry));
         }
         counter.increment();
-    }
-
-    void recordSince(long startNanos) {
-        latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 }

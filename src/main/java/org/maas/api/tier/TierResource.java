@@ -61,9 +61,7 @@ public class TierResource {
     @APIResponse(responseCode = "503", description = "No valid tier config loaded yet",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public TierLookupResponse lookup(TierLookupRequest request) {
-        long start = System.nanoTime();
         TierMatch match = catalog.match(validGroups(request));
-        metrics.recordSince(start);
         metrics.count(match);
         return switch (match.outcome()) {
             case MATCHED, DEFAULT_TIER -> TierLookupResponse.of(match.tier());

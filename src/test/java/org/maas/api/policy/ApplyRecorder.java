@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
+import java.time.Duration;
 
 /**
  * The mock server does not implement server-side apply, so the two apply PATCHes are answered by
@@ -28,6 +28,9 @@ final class ApplyRecorder {
         }
     }
 
+    /** How long to wait (Awaitility) for what the reconciler does on its own threads; generous: CI machines are shared. */
+    static final Duration WITHIN = Duration.ofSeconds(60);
+
     final List<Apply> applies = new CopyOnWriteArrayList<>();
 
     void register(KubernetesMockServer server) {
@@ -48,16 +51,5 @@ final class ApplyRecorder {
 
     List<Apply> to(String path) {
         return applies.stream().filter(a -> a.path().equals(path)).toList();
-    }
-
-    /** Waits for something the code under test does on its own threads; fails after a generous bound. */
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L; // generous: CI machines are shared
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 }

@@ -1,6 +1,6 @@
 package org.maas.api.policy;
 
-import org.maas.api.identity.MaasIdentity;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.maas.api.config.MaasConfig.Policies.Unmatched;
+import org.maas.api.identity.MaasIdentity;
 import org.maas.api.tier.TierConfigParser;
 import org.maas.api.tier.TierIndex;
 
@@ -53,12 +54,13 @@ class PolicyReconcilerLeaderElectionTest {
     void onlyTheLeaseHolderAppliesAndTheOtherTakesOverWhenItLeaves() throws Exception {
         PolicyReconciler a = replica("replica-a");
         PolicyReconciler b = replica("replica-b");
-        ApplyRecorder.await("one replica leads", () -> a.isLeader() || b.isLeader());
+        await("one replica leads").atMost(ApplyRecorder.WITHIN).until(() -> a.isLeader() || b.isLeader());
         PolicyReconciler leader = a.isLeader() ? a : b;
         PolicyReconciler follower = leader == a ? b : a;
         String leaderName = leader == a ? "replica-a" : "replica-b";
         String followerName = leader == a ? "replica-b" : "replica-a";
-        ApplyRecorder.await("the leader applied on taking the lease", () -> recorder.applies.size() == 2);
+        await("the leader applied on taking the lease").atMost(ApplyRecorder.WITHIN)
+                .until(() -> recorder.applies.size() == 2);
 
         // Both replicas see the same config change; only the leader applies.
         leader.configChanged().get();
@@ -72,8 +74,8 @@ class PolicyReconcilerLeaderElectionTest {
 
         // The leader leaves (releasing the Lease): the other takes over and applies; the old one no more.
         leader.close();
-        ApplyRecorder.await("the other replica leads", follower::isLeader);
-        ApplyRecorder.await("the new leader applied", () -> recorder.applies.stream()
+        await("the other replica leads").atMost(ApplyRecorder.WITHIN).until(follower::isLeader);
+        await("the new leader applied").atMost(ApplyRecorder.WITHIN).until(() -> recorder.applies.stream()
                 .filter(x -> x.userAgent().equals(followerName)).count() == 2);
         assertEquals(follower.settings().identity(), lease().getSpec().getHolderIdentity());
         assertEquals(4, recorder.applies.stream().filter(x -> x.userAgent().equals(leaderName)).count());
@@ -82,7 +84,7 @@ class PolicyReconcilerLeaderElectionTest {
     @Test
     void aReplicaDoesNotApplyWhileAnotherHoldsALiveLease() throws Exception {
         PolicyReconciler a = replica("replica-a");
-        ApplyRecorder.await("replica-a leads", a::isLeader);
+        await("replica-a leads").atMost(ApplyRecorder.WITHIN).until(a::isLeader);
         PolicyReconciler b = replica("replica-b");
         b.configChanged().get();
         assertFalse(b.isLeader());

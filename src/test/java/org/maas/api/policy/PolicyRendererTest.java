@@ -69,7 +69,7 @@ class PolicyRendererTest {
         assertEquals("kuadrant.io/v1", policies.rateLimitPolicy().getApiVersion());
         assertEquals("TokenRateLimitPolicy", policies.tokenRateLimitPolicy().getKind());
         assertEquals("kuadrant.io/v1alpha1", policies.tokenRateLimitPolicy().getApiVersion());
-        for (GenericKubernetesResource policy : policies.all()) {
+        for (GenericKubernetesResource policy : List.of(policies.rateLimitPolicy(), policies.tokenRateLimitPolicy())) {
             assertEquals("gw-ns", policy.getMetadata().getNamespace());
             assertEquals(Map.of("group", "gateway.networking.k8s.io", "kind", "Gateway", "name", "gw"),
                     spec(policy).get("targetRef"));
@@ -130,7 +130,7 @@ class PolicyRendererTest {
     @Test
     void everyPredicateChecksPresenceBeforeReadingTheTier() throws Exception {
         RenderedPolicies policies = deny.render(tiers(TIERS));
-        for (GenericKubernetesResource policy : policies.all()) {
+        for (GenericKubernetesResource policy : List.of(policies.rateLimitPolicy(), policies.tokenRateLimitPolicy())) {
             limits(policy).forEach((name, limit) -> {
                 for (Object when : (List<?>) ((Map<?, ?>) limit).get("when")) {
                     String predicate = (String) ((Map<?, ?>) when).get("predicate");

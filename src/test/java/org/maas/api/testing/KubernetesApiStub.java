@@ -45,13 +45,26 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A Kubernetes API server for tests: the fabric8 CRUD mock for objects, with TokenReview and
- * TokenRequest answered the way a real API server answers them (see TESTING.md):
+ * TokenRequest answered the way a real API server answers them. What it implements, each as the real
+ * server does it:
  * <ul>
- * <li>TokenRequest: 404 when the ServiceAccount does not exist; a signed JWT with iss, sub, aud, exp,
- * iat, nbf, jti and kubernetes.io claims; the granted expiry may be capped below the one asked for.</li>
- * <li>TokenReview: always HTTP 201; unknown tokens are not authenticated; a token authenticates only
- * when the review's audiences (empty: the API server's own) intersect its own; a ServiceAccount token
- * dies with its ServiceAccount (a recreated account has another uid).</li>
+ * <li>TokenRequest ({@code POST .../serviceaccounts/<name>/token}): 404 {@code NotFound} when the
+ * ServiceAccount does not exist; 422 {@code Invalid} for {@code expirationSeconds} under 600; otherwise
+ * 201 with a signed JWT carrying iss, sub ({@code system:serviceaccount:<ns>:<name>}), aud (the
+ * requested audiences, else the API server's own), exp, iat, nbf, jti and the {@code kubernetes.io}
+ * claims (namespace, ServiceAccount name and uid), and {@code status.expirationTimestamp}; the granted
+ * expiry may be capped below the one asked for ({@link #capTokenExpiration}).</li>
+ * <li>TokenReview: always HTTP 201, never an HTTP error; unknown tokens come back
+ * {@code authenticated: false}; a token authenticates only when the review's audiences (empty: the API
+ * server's own) intersect its own, and {@code status.audiences} names them; a person's token (from
+ * {@link #addUser}) only for the API server's audience; a ServiceAccount token only while unexpired and
+ * while its ServiceAccount lives (a recreated account has another uid), reviewed as the account's user
+ * with groups {@code system:serviceaccounts}, {@code system:serviceaccounts:<ns>},
+ * {@code system:authenticated} and the {@code authentication.kubernetes.io/credential-id} extra
+ * {@code JTI=<jti>}.</li>
+ * <li>Failures: every request a status of choice ({@link #failEverything}), or 403 {@code Forbidden}
+ * for one method and path prefix, as RBAC answers ({@link #forbid}); both as a {@code Status} object.</li>
+ * <li>Everything else: expectations registered on the mock server first, then the CRUD mock.</li>
  * </ul>
  * The CRUD mock's dispatcher cannot be wrapped inside {@code @WithKubernetesTestServer}, so this class
  * builds the same {@link KubernetesMockServer} with itself in front of a {@link KubernetesCrudDispatcher}.
@@ -174,6 +187,14 @@ public class KubernetesApiStub extends Dispatcher {
     /** Whether the API server accepts the token for the audience, asked as a TokenReview would. */
     public boolean authenticates(String token, String audience) {
         return review(token, List.of(audience)) != null;
+    }
+
+    /**
+     * The claims of a token this server issued (its signature checked), else null: what the API server
+     * put in it, read without maas-api's code.
+     */
+    public JsonNode issuedClaims(String token) {
+        return verify(token);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.maas.api.tier;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,49 +16,45 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
-import org.junit.jupiter.api.Order;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.maas.api.testing.Eventually;
 
-/** The file source, as a local run uses it: edits are served without a restart, bad edits are not. */
+/**
+ * The file source, as a local run uses it: edits are served without a restart, bad edits are not. Each
+ * test first serves a file of its own, so the tests run in any order; the file at start:
+ * {@link FileTierSourceStartTest}.
+ */
 @QuarkusTest
 @TestProfile(FileTierSourceTest.WatchedFile.class)
-@TestMethodOrder(OrderAnnotation.class)
 class FileTierSourceTest {
 
     static final Path FILE = tempFile();
-    private static final Duration WITHIN = Duration.ofSeconds(10);
-    private static final String TIERS = "- {name: free, level: 0, groups: [system:authenticated]}\n"
+    /** Generous: only a bound against hanging, the file is polled every 100 ms. */
+    static final Duration WITHIN = Duration.ofSeconds(30);
+    static final String TIERS = "- {name: free, level: 0, groups: [system:authenticated]}\n"
             + "- {name: premium, level: 1, groups: [premium-users]}\n";
 
     public static class WatchedFile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            write(TIERS);
+            write(FILE, TIERS);
             return Map.of("maas.tiers.file", FILE.toString(), "maas.tiers.file-poll-interval", "100ms");
         }
     }
 
     @Test
-    @Order(1)
-    void servesTheFileAtStart() {
-        lookup("premium-users").statusCode(200).body("tier", equalTo("premium"));
-    }
-
-    @Test
-    @Order(2)
     void anEditIsServedWithoutRestart() {
-        write(TIERS.replace("[premium-users]", "[premium-users, gold-users]"));
-        Eventually.assertThat(WITHIN, () -> lookup("gold-users").statusCode(200).body("tier", equalTo("premium")));
+        serve("premium-users");
+        lookup("gold-users").statusCode(404);
+        write(FILE, TIERS.replace("[premium-users]", "[premium-users, gold-users]"));
+        await().atMost(WITHIN).untilAsserted(() -> lookup("gold-users").statusCode(200).body("tier", equalTo("premium")));
     }
 
     @Test
-    @Order(3)
     void aBadEditKeepsTheLastGoodConfig() {
-        write("- {name: premium, level: 1, groups: [premium-users]}\n- {name: premium, level: 2}\n");
-        Eventually.assertThat(WITHIN, () -> given().get("/q/health/ready").then()
+        serve("premium-users, gold-users");
+        write(FILE, "- {name: premium, level: 1, groups: [premium-users]}\n- {name: premium, level: 2}\n");
+        await().atMost(WITHIN).untilAsserted(() -> given().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'tier-config' }.data.lastChangeProblems",
                         equalTo("tier[1] (premium): name 'premium' is used by an earlier tier")));
         given().get("/q/health/ready").then().statusCode(200);
@@ -65,29 +62,36 @@ class FileTierSourceTest {
     }
 
     @Test
-    @Order(4)
     void aRemovedFileKeepsTheLastGoodConfigAndARestoredOneIsServed() throws IOException {
+        serve("premium-users, gold-users");
         Files.delete(FILE);
-        Eventually.assertThat(WITHIN, () -> given().get("/q/health/ready").then()
+        await().atMost(WITHIN).untilAsserted(() -> given().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'tier-config' }.data.lastChange", equalTo("removed")));
         lookup("gold-users").statusCode(200);
-        write(TIERS.replace("[premium-users]", "[silver-users]"));
-        Eventually.assertThat(WITHIN, () -> lookup("silver-users").statusCode(200).body("tier", equalTo("premium")));
+        write(FILE, TIERS.replace("[premium-users]", "[silver-users]"));
+        await().atMost(WITHIN).untilAsserted(() -> lookup("silver-users").statusCode(200).body("tier", equalTo("premium")));
         lookup("gold-users").statusCode(404);
     }
 
+    /** Serves premium to these groups and one unique to this call, which shows this file is the one applied. */
+    private static void serve(String premiumGroups) {
+        String marker = "setup-" + UUID.randomUUID();
+        write(FILE, TIERS.replace("[premium-users]", "[" + premiumGroups + ", " + marker + "]"));
+        await().atMost(WITHIN).untilAsserted(() -> lookup(marker).statusCode(200).body("tier", equalTo("premium")));
+    }
+
     /** Replaces the file by rename, as editors and ConfigMap volume updates do. */
-    private static void write(String content) {
+    static void write(Path file, String content) {
         try {
-            Path next = Files.createTempFile(FILE.getParent(), "tiers", ".tmp");
+            Path next = Files.createTempFile(file.getParent(), "tiers", ".tmp");
             Files.writeString(next, content);
-            Files.move(next, FILE, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Path tempFile() {
+    static Path tempFile() {
         try {
             return Files.createTempDirectory("maas-tiers").resolve("tiers.yaml");
         } catch (IOException e) {
@@ -95,7 +99,7 @@ class FileTierSourceTest {
         }
     }
 
-    private static ValidatableResponse lookup(String group) {
+    static ValidatableResponse lookup(String group) {
         return given().contentType(ContentType.JSON).body("{\"groups\": [\"" + group + "\"]}")
                 .post("/v1/tiers/lookup").then();
     }

@@ -53,7 +53,9 @@ class TierLookupBadInputTest {
                 bad("comment", JSON, "{\"groups\": [\"a\"] /* x */}", 400, "not valid JSON"),
                 bad("bare word", JSON, "groups", 400, "not valid JSON"),
                 bad("invalid utf-8", JSON, new String(new byte[] {'{', '"', (byte) 0xC3, '"', '}'}, StandardCharsets.ISO_8859_1), 400, "not valid JSON"),
-                bad("deep nesting", JSON, "[".repeat(2000) + "]".repeat(2000), 400, ""),
+                // refused at the first '[' (not an object), before any nesting limit is reached
+                bad("deep nesting", JSON, "[".repeat(2000) + "]".repeat(2000), 400,
+                        "the body has the wrong type: expected a JSON object"),
                 bad("form encoded", "application/x-www-form-urlencoded", "groups=premium-users", 415, "Content-Type: application/json"),
                 bad("plain text", "text/plain", "{\"groups\": [\"a\"]}", 415, "Content-Type: application/json"),
                 bad("problem json", "application/problem+json", "{\"groups\": [\"a\"]}", 415, "Content-Type: application/json"),

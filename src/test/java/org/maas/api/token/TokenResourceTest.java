@@ -1,6 +1,7 @@
 package org.maas.api.token;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -26,10 +27,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -59,6 +57,8 @@ class TokenResourceTest {
     private static final String PREMIUM = "maas-default-gateway-tier-premium";
     private static final String ENTERPRISE = "maas-default-gateway-tier-enterprise";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Generous bound for the informers to see a change: a condition, not a timing assertion. */
+    private static final Duration INFORMERS = Duration.ofSeconds(20);
 
     @KubernetesTestServer
     KubernetesApiStub api;
@@ -108,7 +108,8 @@ class TokenResourceTest {
         String bearer = api.addUser("repeat-user", "system:authenticated", "premium-users");
         String account = IDENTITY.serviceAccountName("repeat-user");
         mint(bearer, null).statusCode(201);
-        awaitCache(() -> cache.serviceAccount(PREMIUM, account).isPresent());
+        await("the informer cache holds the account").atMost(INFORMERS)
+                .until(() -> cache.serviceAccount(PREMIUM, account).isPresent());
 
         int before = api.requests().size();
         mint(bearer, "{\"expiration\": \"1h\"}").statusCode(201).body("expiration", equalTo("1h"));
@@ -124,7 +125,8 @@ class TokenResourceTest {
         String account = IDENTITY.serviceAccountName("bob");
 
         String freeToken = mint(asFree, null).statusCode(201).extract().path("token");
-        awaitCache(() -> cache.serviceAccount(FREE, account).isPresent());
+        await("the informer cache holds the account").atMost(INFORMERS)
+                .until(() -> cache.serviceAccount(FREE, account).isPresent());
         String premiumToken = mint(asPremium, null).statusCode(201).extract().path("token");
 
         assertEquals(PREMIUM, claims(premiumToken).path("kubernetes.io").path("namespace").asText());
@@ -378,25 +380,10 @@ class TokenResourceTest {
                 .withAnnotations(Map.of("maas.opendatahub.io/username", owner)).endMetadata().build();
     }
 
-    private static JsonNode claims(String jwt) {
-        try {
-            return JSON.readTree(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
-        } catch (Exception e) {
-            throw new AssertionError("not a JWT", e);
-        }
-    }
-
-    /** Waits for the informers to see a change; a condition, not a timing assertion. */
-    private static void awaitCache(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "the informer cache never caught up");
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+    /** What the API server put in a token it issued: independent of how maas-api reads tokens. */
+    private JsonNode claims(String jwt) {
+        JsonNode claims = api.issuedClaims(jwt);
+        assertNotNull(claims, "not a token the API server issued");
+        return claims;
     }
 }

@@ -15,7 +15,8 @@ import org.maas.api.tier.TierConfigParser;
 
 /**
  * Renders the committed {@code policies/} files, and the tier ConfigMap of the manifests, from the
- * default tier file ({@code make policies}).
+ * default tier file ({@code make policies}). A build tool, not part of the service: it lives in test
+ * scope and {@code make policies} runs it through exec:java with {@code classpathScope=test}.
  * Uses the defaults of {@code maas.gateway.*} and {@code maas.policies.unmatched}; a Quarkus test checks
  * that the running service renders the same, so the two cannot drift apart.
  */
