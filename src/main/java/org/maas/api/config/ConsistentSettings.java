@@ -73,13 +73,11 @@ public @interface ConsistentSettings {
 
         @Override
         public boolean isValid(MaasConfig.Gateway gateway, ConstraintValidatorContext context) {
-            String prefix = gateway.tierNamespacePrefix().orElse(gateway.name() + "-tier-");
+            String prefix = gateway.tierNamespacePrefix();
             if (NAMESPACE_PREFIX.matcher(prefix).matches() && prefix.length() < MAX_LABEL) {
                 return true;
             }
-            String key = gateway.tierNamespacePrefix().isPresent() ? "tier-namespace-prefix"
-                    : "tier-namespace-prefix (unset: <name>-tier-)";
-            return report(context, key + " '" + prefix + "' must be lower case letters, digits and '-', start"
+            return report(context, "tier-namespace-prefix '" + prefix + "' (by default <name>-tier-) must be lower case letters, digits and '-', start"
                     + " with a letter or digit and be shorter than 63 characters: tier namespaces are <prefix><tier>");
         }
     }

@@ -54,8 +54,9 @@ public interface MaasConfig {
         @DnsLabel
         String namespace();
 
-        /** Tier namespaces are {@code <prefix><tier>}; by default {@code <gateway-name>-tier-} (MaasIdentity). */
-        Optional<String> tierNamespacePrefix();
+        /** Tier namespaces are {@code <prefix><tier>} (MaasIdentity). */
+        @WithDefault("${maas.gateway.name}-tier-")
+        String tierNamespacePrefix();
     }
 
     interface Tiers {
@@ -129,8 +130,10 @@ public interface MaasConfig {
 
     @ConsistentSettings
     interface Tokens {
-        /** Audience of minted tokens; by default {@code <gateway-name>-sa}, what the AuthPolicy reviews (MaasIdentity). */
-        Optional<@NonBlank String> audience();
+        /** Audience of minted tokens, what the gateway's AuthPolicy reviews (MaasIdentity). */
+        @WithDefault("${maas.gateway.name}-sa")
+        @NotBlank
+        String audience();
 
         /** Within [min, max]: checked in {@link ConsistentSettings}. */
         @WithDefault("4h")

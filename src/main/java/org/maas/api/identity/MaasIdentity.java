@@ -21,21 +21,16 @@ public final class MaasIdentity {
 
     @Inject
     public MaasIdentity(MaasConfig config) {
-        this(config.gateway().name(), config.gateway().tierNamespacePrefix(), config.tokens().audience());
+        this(config.gateway().tierNamespacePrefix(), config.tokens().audience());
     }
 
     /**
-     * @param tierNamespacePrefix by default {@code <gateway>-tier-}
-     * @param audience            by default {@code <gateway>-sa}, what the gateway's AuthPolicy reviews
+     * @param tierNamespacePrefix tier namespaces are {@code <prefix><tier>}
+     * @param audience            of every minted token, what the gateway's AuthPolicy reviews
      */
-    public MaasIdentity(String gatewayName, Optional<String> tierNamespacePrefix, Optional<String> audience) {
-        this.tierNamespacePrefix = tierNamespacePrefix.orElse(gatewayName + "-tier-");
-        this.audience = audience.orElse(gatewayName + "-sa");
-    }
-
-    /** The identity of the default gateway with default settings, as the shipped manifests use it. */
-    public static MaasIdentity forGateway(String gatewayName) {
-        return new MaasIdentity(gatewayName, Optional.empty(), Optional.empty());
+    public MaasIdentity(String tierNamespacePrefix, String audience) {
+        this.tierNamespacePrefix = tierNamespacePrefix;
+        this.audience = audience;
     }
 
     public String tierNamespacePrefix() {

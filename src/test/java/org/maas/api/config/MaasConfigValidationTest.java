@@ -51,7 +51,7 @@ class MaasConfigValidationTest {
             "maas.tiers.file                | ' '   | maas.tiers.file must not be blank",
             "maas.tokens.audience           | ' '   | maas.tokens.audience must not be blank",
             "maas.gateway.namespace         | -x    | maas.gateway.namespace must be a DNS-1123 label (lower case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)",
-            "maas.gateway.tier-namespace-prefix | Tier_ | maas.gateway tier-namespace-prefix 'Tier_' must be lower case letters, digits and '-', start with a letter or digit and be shorter than 63 characters: tier namespaces are <prefix><tier>",
+            "maas.gateway.tier-namespace-prefix | Tier_ | maas.gateway tier-namespace-prefix 'Tier_' (by default <name>-tier-) must be lower case letters, digits and '-', start with a letter or digit and be shorter than 63 characters: tier namespaces are <prefix><tier>",
             "maas.policies.lease-name       | Lease | maas.policies.lease-name must be a DNS-1123 subdomain (lower case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)",
             "maas.policies.lease-namespace  | a.b   | maas.policies.lease-namespace must be a DNS-1123 label (lower case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)",
             "maas.policies.field-manager    | ' '   | maas.policies.field-manager must not be blank"})
@@ -62,7 +62,7 @@ class MaasConfigValidationTest {
     @Test
     void aGatewayNameThatMakesNoNamespacePrefixIsReported() {
         assertEquals(List.of(
-                "maas.gateway tier-namespace-prefix (unset: <name>-tier-) 'gw.example-tier-' must be lower case letters,"
+                "maas.gateway tier-namespace-prefix 'gw.example-tier-' (by default <name>-tier-) must be lower case letters,"
                         + " digits and '-', start with a letter or digit and be shorter than 63 characters: tier"
                         + " namespaces are <prefix><tier>"),
                 Settings.problems(Map.of("maas.gateway.name", "gw.example")));

@@ -31,6 +31,7 @@ final class Settings {
 
     static MaasConfig of(Map<String, String> values) {
         return new SmallRyeConfigBuilder()
+                .addDefaultInterceptors() // ${maas.gateway.name} in defaults, as Quarkus expands it
                 .withMapping(MaasConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withConverter(MemorySize.class, 200, new MemorySizeConverter())

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.maas.api.error.ApiException;
+import org.maas.api.testing.Identities;
 
 /** What each kind of token costs in TokenReviews, with a reviewer that answers like the API server. */
 class CallerAuthenticatorTest {
@@ -56,7 +57,7 @@ class CallerAuthenticatorTest {
     private final CallerAuthenticator authenticator = new CallerAuthenticator(reviewer,
             new ReviewCache(time, time, Runnable::run,
                     new ReviewCache.Limits(Duration.ofSeconds(30), 100, Duration.ofSeconds(5), 100)),
-            List.of(), MaasIdentity.forGateway("gw"), registry);
+            List.of(), Identities.forGateway("gw"), registry);
 
     @Test
     void aJunkJwtClaimingTheGatewayAudienceCostsTwoReviewsOnceThenNone() {

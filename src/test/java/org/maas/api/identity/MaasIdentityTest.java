@@ -8,21 +8,15 @@ import org.junit.jupiter.api.Test;
 
 class MaasIdentityTest {
 
-    private final MaasIdentity identity = MaasIdentity.forGateway("maas-default-gateway");
+    private final MaasIdentity identity = new MaasIdentity("maas-default-gateway-tier-", "maas-default-gateway-sa");
 
     @Test
-    void derivesEverythingFromTheGatewayNameByDefault() {
-        assertEquals("maas-default-gateway-tier-", identity.tierNamespacePrefix());
+    void tierNamespacesAndTheirGroupsComeFromThePrefix() {
         assertEquals("maas-default-gateway-sa", identity.audience());
         assertEquals("maas-default-gateway-tier-premium", identity.tierNamespace("premium"));
         assertEquals("system:serviceaccounts:maas-default-gateway-tier-premium", identity.tierGroup("premium"));
-    }
-
-    @Test
-    void explicitPrefixAndAudienceWin() {
-        MaasIdentity custom = new MaasIdentity("gw", Optional.of("llm-"), Optional.of("models"));
+        MaasIdentity custom = new MaasIdentity("llm-", "models");
         assertEquals("llm-free", custom.tierNamespace("free"));
-        assertEquals("models", custom.audience());
         assertEquals(Optional.of("free"), custom.tierOfNamespace("llm-free"));
     }
 

@@ -51,6 +51,7 @@ final class DefaultConfig {
         Map<String, String> values = new HashMap<>();
         PROPERTIES.stringPropertyNames().forEach(key -> values.put(key, PROPERTIES.getProperty(key)));
         SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors() // ${maas.gateway.name} in defaults, as Quarkus expands it
                 .withProfile("prod")
                 .withSources(new PropertiesConfigSource(values, "application.properties", 250))
                 .withConverter(Duration.class, 200, new DurationConverter())

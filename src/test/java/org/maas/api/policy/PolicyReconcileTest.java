@@ -1,6 +1,7 @@
 package org.maas.api.policy;
 
 import org.maas.api.identity.MaasIdentity;
+import org.maas.api.testing.Identities;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -130,7 +131,7 @@ class PolicyReconcileTest {
         String text = tiers("epsilon", 6);
         serveAndAwaitApply(text);
         GenericKubernetesResource edited = new PolicyRenderer("openshift-ingress", "maas-default-gateway", Unmatched.DENY)
-                .render(new TierConfigParser(MaasIdentity.forGateway("maas-default-gateway")).parse(tiers("epsilon", 600))).rateLimitPolicy();
+                .render(new TierConfigParser(Identities.forGateway("maas-default-gateway")).parse(tiers("epsilon", 600))).rateLimitPolicy();
         edited.getMetadata().setManagedFields(List.of(
                 new ManagedFieldsEntryBuilder().withManager("maas-api").withOperation("Apply").build(),
                 new ManagedFieldsEntryBuilder().withManager("kubectl-edit").withOperation("Update").build()));
@@ -159,7 +160,7 @@ class PolicyReconcileTest {
 
     private static Specs expected(String tiers) throws Exception {
         RenderedPolicies rendered = new PolicyRenderer("openshift-ingress", "maas-default-gateway", Unmatched.DENY)
-                .render(new TierConfigParser(MaasIdentity.forGateway("maas-default-gateway")).parse(tiers));
+                .render(new TierConfigParser(Identities.forGateway("maas-default-gateway")).parse(tiers));
         return new Specs(spec(rendered.rateLimitPolicy()), spec(rendered.tokenRateLimitPolicy()));
     }
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.maas.api.config.MaasConfig.Policies.Unmatched;
 import org.maas.api.identity.MaasIdentity;
+import org.maas.api.testing.Identities;
 import org.maas.api.tier.TierConfigParser;
 import org.maas.api.tier.TierIndex;
 
@@ -39,9 +40,9 @@ class PolicyReconcilerLeaderElectionTest {
     @BeforeEach
     void setUp() throws Exception {
         recorder.register(server);
-        index = new TierIndex(1, "test", new TierConfigParser(MaasIdentity.forGateway("gw")).parse("""
+        index = new TierIndex(1, "test", new TierConfigParser(Identities.forGateway("gw")).parse("""
                 - {name: free, level: 0, groups: [a], limits: {requests: [{limit: 5, window: 2m}]}}
-                """), MaasIdentity.forGateway("gw"), Optional.empty());
+                """), Identities.forGateway("gw"), Optional.empty());
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package org.maas.api.policy;
 
 import org.maas.api.identity.MaasIdentity;
+import org.maas.api.testing.Identities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -154,7 +155,7 @@ class PolicyRendererTest {
     }
 
     private static List<Tier> tiers(String yaml) throws Exception {
-        return new TierConfigParser(MaasIdentity.forGateway("gw")).parse(yaml);
+        return new TierConfigParser(Identities.forGateway("gw")).parse(yaml);
     }
 
     @SuppressWarnings("unchecked")

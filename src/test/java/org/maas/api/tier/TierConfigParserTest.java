@@ -1,6 +1,7 @@
 package org.maas.api.tier;
 
 import org.maas.api.identity.MaasIdentity;
+import org.maas.api.testing.Identities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class TierConfigParserTest {
 
-    private final TierConfigParser parser = new TierConfigParser(MaasIdentity.forGateway("maas-default-gateway"));
+    private final TierConfigParser parser = new TierConfigParser(Identities.forGateway("maas-default-gateway"));
 
     @Test
     void readsTheBundledDefaultTiers() throws Exception {

@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Optional;
 import org.maas.api.error.ApiException;
 import org.maas.api.identity.MaasIdentity;
+import org.maas.api.testing.Identities;
 import org.junit.jupiter.api.Test;
 
 class TierIndexTest {
 
-    private static final MaasIdentity IDENTITY = MaasIdentity.forGateway("maas-default-gateway");
+    private static final MaasIdentity IDENTITY = Identities.forGateway("maas-default-gateway");
     private static final String PREFIX = IDENTITY.tierNamespacePrefix();
 
     private static final List<Tier> TIERS = List.of(

@@ -1,6 +1,7 @@
 package org.maas.api.tier;
 
 import org.maas.api.identity.MaasIdentity;
+import org.maas.api.testing.Identities;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class TierLimitsParsingTest {
 
-    private final TierConfigParser parser = new TierConfigParser(MaasIdentity.forGateway("maas-default-gateway"));
+    private final TierConfigParser parser = new TierConfigParser(Identities.forGateway("maas-default-gateway"));
 
     @Test
     void readsSeveralWindowsPerKindInOrder() throws Exception {

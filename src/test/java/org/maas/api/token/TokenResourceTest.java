@@ -43,6 +43,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.maas.api.identity.MaasIdentity;
+import org.maas.api.testing.Identities;
 import org.maas.api.testing.KubernetesApiStub;
 import org.maas.api.testing.KubernetesApiStubResource;
 import org.maas.api.testing.LogCapture;
@@ -51,7 +52,7 @@ import org.maas.api.testing.LogCapture;
 @WithTestResource(KubernetesApiStubResource.class)
 class TokenResourceTest {
 
-    private static final MaasIdentity IDENTITY = MaasIdentity.forGateway("maas-default-gateway");
+    private static final MaasIdentity IDENTITY = Identities.forGateway("maas-default-gateway");
     private static final String AUDIENCE = IDENTITY.audience();
     private static final String FREE = "maas-default-gateway-tier-free";
     private static final String PREMIUM = "maas-default-gateway-tier-premium";
