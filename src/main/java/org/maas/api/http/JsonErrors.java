@@ -1,5 +1,6 @@
 package org.maas.api.http;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -25,6 +26,10 @@ final class JsonErrors {
         if (close && ctx.request().version() != HttpVersion.HTTP_2) {
             ctx.response().putHeader("Connection", "close");
         }
-        ctx.response().end(new JsonObject().put("error", code).put("message", message).encode());
+        if (ctx.request().method() == HttpMethod.HEAD) { // no body, or HTTP/2 ends the stream with a protocol error
+            ctx.response().end();
+        } else {
+            ctx.response().end(new JsonObject().put("error", code).put("message", message).encode());
+        }
     }
 }

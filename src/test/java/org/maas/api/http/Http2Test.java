@@ -148,6 +148,10 @@ class Http2Test {
             assertEquals(401, mint.status, mint.body);
             Answer ready = vertxSend(client, HttpMethod.GET, "/q/health/ready", null);
             assertEquals(200, ready.status, ready.body);
+            Answer head = vertxSend(client, HttpMethod.HEAD, "/q/health/live", null);
+            assertEquals(405, head.status, "an answer, not a protocol error");
+            Answer dots = vertxSend(client, HttpMethod.GET, "/v1/%2e%2e/q/metrics", null);
+            assertEquals(400, dots.status, dots.body);
             Answer tooLarge = vertxSend(client, HttpMethod.POST, "/v1/tiers/lookup", "[" + " ".repeat(70_000) + "]");
             assertEquals(413, tooLarge.status, tooLarge.body);
             assertEquals("payload_too_large", JSON.readTree(tooLarge.body).path("error").asText());
