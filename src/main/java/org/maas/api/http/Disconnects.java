@@ -2,10 +2,11 @@ package org.maas.api.http;
 
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.StreamResetException;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 
-/** A client that went away mid-request: routine on the internet, not a server error. */
+/** A client that went away mid-request (closed the connection, or reset its HTTP/2 stream): routine, not a server error. */
 public final class Disconnects {
 
     private Disconnects() {
@@ -13,7 +14,7 @@ public final class Disconnects {
 
     public static boolean isDisconnect(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof HttpClosedException || t instanceof ClosedChannelException) {
+            if (t instanceof HttpClosedException || t instanceof StreamResetException || t instanceof ClosedChannelException) {
                 return true;
             }
             String message = String.valueOf(t.getMessage());

@@ -160,6 +160,35 @@ class Http2Test {
         }
     }
 
+    @Test
+    void aStreamResetMidBodyIsNoError() throws Exception {
+        java.util.logging.Logger mapper = java.util.logging.Logger.getLogger("org.maas.api.error.ErrorMapper");
+        java.util.logging.Level level = mapper.getLevel();
+        mapper.setLevel(java.util.logging.Level.FINE); // to see when the server has noticed
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false).setDefaultHost(root.getHost()).setDefaultPort(root.getPort()));
+        try {
+            java.util.concurrent.CompletableFuture<Void> reading = new java.util.concurrent.CompletableFuture<>();
+            client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/tokens")
+                            .putHeader("Content-Type", "application/json").putHeader("Expect", "100-continue"))
+                    .onSuccess(req -> {
+                        req.setChunked(true);
+                        req.continueHandler(v -> req.write("{\"expiration\": ").onComplete(w -> {
+                            req.reset(); // the body is never finished
+                            reading.complete(null);
+                        }));
+                        req.sendHead();
+                    })
+                    .onFailure(reading::completeExceptionally);
+            reading.get(30, TimeUnit.SECONDS);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(1)).until(() -> log.lines().stream()
+                    .anyMatch(line -> line.contains("client disconnected")));
+        } finally {
+            mapper.setLevel(level);
+            client.close();
+        }
+    }
+
     private record Answer(HttpVersion version, int status, String body) {
     }
 
