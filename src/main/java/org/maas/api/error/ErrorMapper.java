@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.maas.api.http.Disconnects;
 
 /** Turns every failure into the {@link ApiError} shape; nothing reaches a client as a stack trace. */
 public class ErrorMapper {
@@ -17,9 +20,14 @@ public class ErrorMapper {
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
 
     @ServerExceptionMapper
-    public Response api(ApiException e) {
+    public Response api(ApiException e, HttpServerRequest request) {
         Response.ResponseBuilder response = respond(e.status(), e.toError());
-        e.headers().forEach(response::header);
+        e.headers().forEach((name, value) -> {
+            // Connection belongs to HTTP/1.x; HTTP/2 ends the stream instead
+            if (!name.equalsIgnoreCase("Connection") || request.version() != HttpVersion.HTTP_2) {
+                response.header(name, value);
+            }
+        });
         return response.build();
     }
 
@@ -63,6 +71,10 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (Disconnects.isDisconnect(e)) { // nobody is left to read the answer
+            LOG.debugf("client disconnected mid-request: %s", e);
+            return respond(400, new ApiError("bad_request", "the client closed the connection")).build();
+        }
         LOG.error("unexpected error", e);
         return respond(500, new ApiError("internal_error", "an unexpected error occurred; it has been logged")).build();
     }

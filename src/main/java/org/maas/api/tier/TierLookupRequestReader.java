@@ -55,7 +55,9 @@ public class TierLookupRequestReader implements ServerMessageBodyReader<TierLook
 
     /** An empty body reads as null, which the resource answers with a 400 naming the expected shape. */
     private TierLookupRequest read(InputStream in) throws IOException {
-        byte[] body = in.readAllBytes(); // already buffered and capped by the body limit
+        // Whole bodies up to quarkus.rest.input-buffer-size (= the body limit) are already in memory; a chunked
+        // one is capped by ChunkedBodyLimit as it is read here.
+        byte[] body = in.readAllBytes();
         return isBlank(body) ? null : reader.readValue(body);
     }
 

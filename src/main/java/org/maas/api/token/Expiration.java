@@ -1,6 +1,7 @@
 package org.maas.api.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -42,11 +43,22 @@ final class Expiration {
             return inRange(Duration.ofSeconds(seconds.longValue()), value.asText() + " seconds");
         }
         if (value.isNumber()) { // 7200.5, 7200.0, 1e99: JSON floats
-            boolean whole = value.decimalValue().stripTrailingZeros().scale() <= 0;
-            throw invalid(abbreviate(value.asText()) + (whole ? " must be written as a plain integer (and be in range)"
-                    : " is not a whole number of seconds"));
+            throw invalid(abbreviate(value.asText()) + floatProblem(value));
         }
         throw invalid("got a JSON " + value.getNodeType().name().toLowerCase());
+    }
+
+    /** Beyond double range (1e309) a float reads as infinite unless read as a BigDecimal: both are out of range. */
+    private String floatProblem(JsonNode value) {
+        if (!Double.isFinite(value.doubleValue())) {
+            return " is out of range";
+        }
+        BigDecimal seconds = value.decimalValue();
+        if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(max.getSeconds())) > 0) {
+            return " is out of range";
+        }
+        return seconds.stripTrailingZeros().scale() <= 0 ? " must be written as a plain integer"
+                : " is not a whole number of seconds";
     }
 
     private Duration fromText(String text) {

@@ -45,7 +45,7 @@ class ExpirationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"\"9m59s\"", "\"720h1s\"", "599", "2592001", "\"abc\"", "-5", "1e99", "\"\"", "{}", "[]",
+    @ValueSource(strings = {"\"9m59s\"", "\"720h1s\"", "599", "2592001", "\"abc\"", "-5", "1e99", "1e309", "-1e999", "1E400", "-0.5", "\"\"", "{}", "[]",
             "true", "7200.5", "\"7200\"", "\"4H\"", "\" 4h\"", "\"30m1h\"", "\"1h1h\"", "\"-5m\"", "\"4d\"",
             "99999999999999999999999", "\"9999999999h\""})
     void rejectsWithTheRangeAndFormat(String json) {

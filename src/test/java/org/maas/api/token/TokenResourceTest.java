@@ -191,7 +191,8 @@ class TokenResourceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"{\"expiration\": \"9m59s\"}", "{\"expiration\": \"720h1s\"}", "{\"expiration\": \"abc\"}",
-            "{\"expiration\": -5}", "{\"expiration\": 1e99}", "{\"expiration\": \"\"}", "{\"expiration\": {}}",
+            "{\"expiration\": -5}", "{\"expiration\": 1e99}", "{\"expiration\": 1e309}", "{\"expiration\": -1e999}",
+            "{\"expiration\": 1E400}", "{\"expiration\": \"\"}", "{\"expiration\": {}}",
             "{\"expiration\": [\"4h\"]}", "{\"expiration\": 2592001}"})
     void rejectsBadExpirationsWithTheRangeAndFormat(String body) {
         String bearer = api.addUser("bad-expiry-user", "system:authenticated");

@@ -1,0 +1,35 @@
+package org.maas.api.http;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Answers from below the REST layer, in the same {@code {"error", "message"}} shape as {@link org.maas.api.error.ApiError}. */
+final class JsonErrors {
+
+    private JsonErrors() {
+    }
+
+    static void send(RoutingContext ctx, int status, String code, String message) {
+        send(ctx, status, code, message, false);
+    }
+
+    /** @param close end an HTTP/1.x connection after the answer (its request body will not be read) */
+    static void send(RoutingContext ctx, int status, String code, String message, boolean close) {
+        if (ctx.response().headWritten()) {
+            ctx.response().reset(); // too late for an answer: end the stream rather than leave it hanging
+            return;
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json");
+        // Connection is an HTTP/1.x header; HTTP/2 ends the stream with the answer instead.
+        if (close && ctx.request().version() != HttpVersion.HTTP_2) {
+            ctx.response().putHeader("Connection", "close");
+        }
+        if (ctx.request().method() == HttpMethod.HEAD) { // no body, or HTTP/2 ends the stream with a protocol error
+            ctx.response().end();
+        } else {
+            ctx.response().end(new JsonObject().put("error", code).put("message", message).encode());
+        }
+    }
+}
