@@ -17,6 +17,7 @@ import org.maas.api.error.ApiError;
 import org.maas.api.error.ApiException;
 import org.maas.api.identity.Caller;
 import org.maas.api.identity.CallerAuthenticator;
+import org.maas.api.kubernetes.KubernetesGuard;
 
 /** The caller's own view: which tier they are in and its limits, without asking an admin. */
 @Path("/v1/tiers/me")
@@ -26,10 +27,12 @@ public class CallerTierResource {
 
     private final CallerAuthenticator authenticator;
     private final TierResolver resolver;
+    private final KubernetesGuard kubernetes;
 
-    CallerTierResource(CallerAuthenticator authenticator, TierResolver resolver) {
+    CallerTierResource(CallerAuthenticator authenticator, TierResolver resolver, KubernetesGuard kubernetes) {
         this.authenticator = authenticator;
         this.resolver = resolver;
+        this.kubernetes = kubernetes;
     }
 
     @GET
@@ -49,10 +52,10 @@ public class CallerTierResource {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No tier holds any of your groups",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "503", description = "TokenReview unavailable, or no tier config loaded yet",
+    @APIResponse(responseCode = "503", description = "TokenReview unavailable or not answered within maas.kubernetes.request-deadline, or no tier config loaded yet",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public CallerTier me(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        Caller caller = authenticator.authenticate(authorization);
+        Caller caller = kubernetes.call(() -> authenticator.authenticate(authorization));
         Tier tier = resolver.resolve(caller.groups());
         if (tier == null) {
             throw ApiException.notFound("no tier includes any of your groups " + Groups.abbreviate(caller.groups())
