@@ -31,9 +31,10 @@ public interface MaasConfig {
     interface Kubernetes {
         /**
          * All Kubernetes API work done while answering one request (reviews, reads, writes, the client's
-         * retries) ends within this; then the request answers 503 with Retry-After.
+         * retries) ends within this; then the request answers 503 with Retry-After. Room for a first call
+         * on a cold JVM (seconds on a busy node), not for an API server that does not answer.
          */
-        @WithDefault("5s")
+        @WithDefault("10s")
         Duration requestDeadline();
 
         /**

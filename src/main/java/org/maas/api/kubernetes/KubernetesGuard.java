@@ -20,15 +20,15 @@ import org.maas.api.error.KubernetesFailures;
  *
  * <p>Why a SmallRye Fault Tolerance guard and not the client's settings alone: fabric8's synchronous calls
  * park the calling worker thread in {@code OperationSupport.waitForResult}, a {@code CompletableFuture.get()}
- * without a timeout, and the client's own limits cannot bound a whole request: they apply per attempt
- * (its request timeout is an idle timeout, so a peer that trickles bytes never trips it), retries multiply
- * them, several calls add up, and fabric8 waits out whatever Retry-After a 429 carries. The guard's timeout
- * interrupts the waiting thread at the deadline; fabric8 turns the interrupt into an exception at once and
- * the guard clears the flag, so the worker thread is free again, whatever the failure. The HTTP exchange
- * left behind ends on the event loop (client timeouts), holding no thread. The bulkhead answers 503 at
- * once beyond its limit, so requests waiting on a dead API server never hold more than that many of the
- * worker threads that health, metrics and the other endpoints need. No circuit breaker: it would need its
- * own recovery delay, and the deadline already bounds what an outage costs a caller.
+ * without a timeout, and the client's own limits cannot bound a whole request: they apply per attempt,
+ * retries multiply them, and one request makes several calls (a mint: up to two reviews, a list, creates,
+ * the TokenRequest). The guard's timeout interrupts the waiting thread at the deadline; fabric8 turns the
+ * interrupt into an exception at once and the guard clears the flag, so the worker thread is free again,
+ * whatever the failure. The HTTP exchange left behind ends on the event loop (client timeouts), holding no
+ * thread. The bulkhead answers 503 at once beyond its limit, so requests waiting on a dead API server never
+ * hold more than that many of the worker threads that health, metrics and the other endpoints need. No
+ * circuit breaker: it would need its own recovery delay, and the deadline already bounds what an outage
+ * costs a caller.
  */
 @ApplicationScoped
 public class KubernetesGuard {

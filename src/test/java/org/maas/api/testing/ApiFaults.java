@@ -50,6 +50,7 @@ public final class ApiFaults implements AutoCloseable {
         return t;
     });
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
     private volatile Fault fault = Fault.NONE;
     private ServerSocket listener;
 
@@ -73,6 +74,11 @@ public final class ApiFaults implements AutoCloseable {
 
     public Fault fault() {
         return fault;
+    }
+
+    /** Requests answered with an error status so far (the client's attempts, retries included). */
+    public long failedRequests() {
+        return failed.get();
     }
 
     /** From now on the API server behaves like this; open connections are dropped. */
@@ -160,8 +166,9 @@ public final class ApiFaults implements AutoCloseable {
     }
 
     /** Reads one request (head and Content-Length body), answers with a Kubernetes Status and closes. */
-    private static void answer(Socket client, int code, String reason, String retryAfter) throws IOException {
+    private void answer(Socket client, int code, String reason, String retryAfter) throws IOException {
         readRequest(client.getInputStream());
+        failed.incrementAndGet();
         String body = "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"metadata\":{},\"status\":\"Failure\",\"message\":\""
                 + reason + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}";
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
