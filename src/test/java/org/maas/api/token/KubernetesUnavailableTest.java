@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,8 +26,8 @@ import org.maas.api.config.MaasConfig;
 import org.maas.api.testing.ApiFaults;
 import org.maas.api.testing.ApiFaults.Fault;
 import org.maas.api.testing.ApiFaultsResource;
-import org.maas.api.testing.Http;
-import org.maas.api.testing.Http.Answer;
+import org.maas.api.testing.TimedHttp;
+import org.maas.api.testing.TimedHttp.Answer;
 import org.maas.api.testing.KubernetesApiStub;
 
 /**
@@ -79,6 +80,9 @@ class KubernetesUnavailableTest {
             mints.add(send("POST", "v1/tokens", i % 2 == 0 ? user() : known, null));
         }
         Answer lookup = send("POST", "v1/tiers/lookup", null, LOOKUP).join();
+        if (fault == Fault.SILENT || fault == Fault.SLOW_BODY) { // the probe below sees parked workers
+            await().atMost(config.kubernetes().requestDeadline()).until(() -> !workerThreadsWaitingOnTheApi().isEmpty());
+        }
 
         expect503(fault, "POST /v1/tokens (review)", post.join());
         expect503(fault, "DELETE /v1/tokens (review)", delete.join());
@@ -95,6 +99,7 @@ class KubernetesUnavailableTest {
                 + " %d attempts answered with an error status%n", fault, slowest.toNanos() / 1e9, lookup.status(),
                 lookup.seconds(), faults.failedRequests() - attempts);
         assertEquals(200, lookup.status(), lookup.body());
+        assertEquals(List.of(), workerThreadsWaitingOnTheApi(), "every answer was sent, so no worker may still wait");
 
         faults.recover();
         await().atMost(doesNotHang()).untilAsserted(() -> assertEquals(201, call("POST", "v1/tokens", fresh).status()));
@@ -151,6 +156,16 @@ class KubernetesUnavailableTest {
         }
         System.out.printf("250 mints against a silent API server: all answered 503, slowest in %.2f s%n",
                 slowest.toNanos() / 1e9);
+        assertEquals(List.of(), workerThreadsWaitingOnTheApi(), "every answer was sent, so no worker may still wait");
+    }
+
+    /** Worker threads parked in fabric8's blocking wait for an API answer (this test runs in the service's JVM). */
+    private static List<String> workerThreadsWaitingOnTheApi() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(thread -> thread.getKey().getName().startsWith("executor-thread"))
+                .filter(thread -> Arrays.stream(thread.getValue()).anyMatch(frame -> frame.getMethodName().equals("waitForResult")))
+                .map(thread -> thread.getKey().getName())
+                .toList();
     }
 
     private String user() {
@@ -162,7 +177,7 @@ class KubernetesUnavailableTest {
     }
 
     private CompletableFuture<Answer> send(String method, String path, String bearer, String body) {
-        return Http.send(base.resolve(path), method, bearer, body, doesNotHang());
+        return TimedHttp.send(base.resolve(path), method, bearer, body, doesNotHang());
     }
 
     private void expect503(Fault fault, String what, Answer answer) {

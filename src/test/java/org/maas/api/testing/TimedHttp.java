@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /** Plain HTTP/1.1 calls with their answer time, for tests that send many requests at once. */
-public final class Http {
+public final class TimedHttp {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -33,7 +33,7 @@ public final class Http {
         }
     }
 
-    private Http() {
+    private TimedHttp() {
     }
 
     /** @param bearer null for no Authorization header; a body of null sends none */
