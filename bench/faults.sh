@@ -133,10 +133,10 @@ fresh; up=$(timed POST /v1/tokens "$BEARER")
 printf '\nAPI server stopped mid-run: a fresh bearer'"'"'s mint %s; back on the same address: %s\n' \
   "$(fmt "$down")" "$(fmt "$up")"
 
-# 250 mints waiting on a silent API server (junk and real bearers): what else still answers
+# 250 mints waiting on a silent API server (bearers it knows and ones it does not): what else still answers
 fault SILENT
 for i in $(seq 1 250); do
-  if [ $((i % 2)) = 0 ]; then b="junk-$i"; else b=${BEARERS[$((NEXT + i % 5))]}; fi
+  if [ $((i % 2)) = 0 ]; then b="sha256~unknown-$RANDOM-$i"; else b=${BEARERS[$((NEXT + i % 5))]}; fi
   curl -sS -o /dev/null -w '%{http_code} %{time_total}\n' --max-time 60 -X POST -H "Authorization: Bearer $b" \
     "$APP/v1/tokens" >> "$WORK/waiting" &
 done

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -124,7 +125,8 @@ class KubernetesUnavailableTest {
         faults.set(Fault.SILENT);
         List<CompletableFuture<Answer>> mints = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
-            mints.add(send("POST", "v1/tokens", i % 2 == 0 ? user() : "junk-" + i, null));
+            // half of them unknown to the API server, shaped like real (OpenShift) tokens: each needs a review
+            mints.add(send("POST", "v1/tokens", i % 2 == 0 ? user() : "sha256~" + UUID.randomUUID(), null));
         }
         await().atMost(doesNotHang()).until(() -> mints.stream().filter(CompletableFuture::isDone).count() > 0);
         long waiting = mints.stream().filter(m -> !m.isDone()).count();
