@@ -7,7 +7,7 @@ IMAGE ?=
 POLICIES ?= policies
 MANIFESTS := target/manifests
 
-.PHONY: run test build bench bench-mint policies manifests deploy clean help
+.PHONY: run test build bench bench-mint bench-faults policies manifests deploy clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ bench: build ## measure the tier lookup against baselines, then token mints; wri
 
 bench-mint: build ## measure only token mints against a Kubernetes API stub; writes bench-results/mint/
 	bench/mint.sh
+
+bench-faults: build ## time the answers of the jar while the Kubernetes API fails (refused, silent, 5xx, 429, restart)
+	bench/faults.sh
 
 policies: ## render policies/gateway-*rate-limits.yaml and the tier ConfigMap from the default tier file (commit the result)
 	$(MVN) -q test-compile exec:java@render-policies

@@ -36,6 +36,25 @@ public interface MaasConfig {
 
     Policies policies();
 
+    Kubernetes kubernetes();
+
+    interface Kubernetes {
+        /**
+         * All Kubernetes API work done while answering one request (reviews, reads, writes, the client's
+         * retries) ends within this; then the request answers 503 with Retry-After. Room for a first call
+         * on a cold JVM (seconds on a busy node), not for an API server that does not answer.
+         */
+        @WithDefault("10s")
+        Duration requestDeadline();
+
+        /**
+         * Requests doing Kubernetes work at once; more get 503 at once, so that requests waiting on a dead
+         * API server cannot hold every worker thread (Quarkus has 200).
+         */
+        @WithDefault("64")
+        int maxConcurrentRequests();
+    }
+
     interface Http {
         /** Larger request bodies get 413 in the JSON error shape. */
         @WithDefault("64K")

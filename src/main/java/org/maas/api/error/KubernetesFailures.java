@@ -1,6 +1,7 @@
 package org.maas.api.error;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.InterruptedIOException;
 import org.jboss.logging.Logger;
 
 /**
@@ -11,7 +12,7 @@ import org.jboss.logging.Logger;
 public final class KubernetesFailures {
 
     private static final Logger LOG = Logger.getLogger(KubernetesFailures.class);
-    static final int RETRY_AFTER_SECONDS = 5;
+    public static final int RETRY_AFTER_SECONDS = 5;
 
     private KubernetesFailures() {
     }
@@ -21,6 +22,9 @@ public final class KubernetesFailures {
      */
     public static ApiException translate(KubernetesClientException e, String permission) {
         int code = e.getCode();
+        if (interrupted(e)) { // the request's deadline was spent: KubernetesGuard answers and logs it
+            return ApiException.unavailable("the Kubernetes API is unavailable; retry shortly", RETRY_AFTER_SECONDS);
+        }
         if (code <= 0 || code == 429 || code >= 500) { // no HTTP answer at all: -1 or 0
             LOG.warnf("Kubernetes API unavailable (%s) while trying to %s", describe(e), permission);
             return ApiException.unavailable("the Kubernetes API is unavailable; retry shortly", RETRY_AFTER_SECONDS);
@@ -34,6 +38,15 @@ public final class KubernetesFailures {
             LOG.errorf("the Kubernetes API answered %d while trying to %s (%s)", code, permission, describe(e));
         }
         return ApiException.internal("maas-api could not complete the request; the cause has been logged");
+    }
+
+    private static boolean interrupted(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InterruptedIOException || cause instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The API server's own status message; never the request, which may carry a token. */

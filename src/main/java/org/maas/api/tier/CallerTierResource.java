@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.maas.api.error.ApiError;
 import org.maas.api.identity.Caller;
 import org.maas.api.identity.CallerAuthenticator;
+import org.maas.api.kubernetes.KubernetesGuard;
 
 /** The caller's own view: which tier they are in and its limits, without asking an admin. */
 @Path("/v1/tiers/me")
@@ -25,10 +26,12 @@ public class CallerTierResource {
 
     private final CallerAuthenticator authenticator;
     private final TierCatalog catalog;
+    private final KubernetesGuard kubernetes;
 
-    CallerTierResource(CallerAuthenticator authenticator, TierCatalog catalog) {
+    CallerTierResource(CallerAuthenticator authenticator, TierCatalog catalog, KubernetesGuard kubernetes) {
         this.authenticator = authenticator;
         this.catalog = catalog;
+        this.kubernetes = kubernetes;
     }
 
     @GET
@@ -46,10 +49,10 @@ public class CallerTierResource {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "A token maas-api issued (use your own cluster identity), or no"
             + " tier holds any of your groups", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "503", description = "TokenReview unavailable, or no tier config loaded yet",
+    @APIResponse(responseCode = "503", description = "TokenReview unavailable or not answered within maas.kubernetes.request-deadline, or no tier config loaded yet",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public CallerTier me(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        Caller.Person caller = authenticator.person(authorization);
+        Caller.Person caller = kubernetes.call(() -> authenticator.person(authorization));
         Tier tier = catalog.match(caller.groups()).requireTier();
         return CallerTier.of(caller.username(), caller.groups(), tier);
     }

@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.maas.api.error.ApiError;
 import org.maas.api.identity.Caller;
 import org.maas.api.identity.CallerAuthenticator;
+import org.maas.api.kubernetes.KubernetesGuard;
 
 @Path("/v1/tokens")
 @Produces(MediaType.APPLICATION_JSON)
@@ -37,18 +38,21 @@ import org.maas.api.identity.CallerAuthenticator;
                 value = "{\"error\": \"forbidden\", \"message\": \"no tier includes any of your groups [contractors]; ask an administrator to add one of them to a tier\"}")))
 @APIResponse(responseCode = "500", description = "maas-api is misconfigured (e.g. missing RBAC); details in its log",
         content = @Content(schema = @Schema(implementation = ApiError.class)))
-@APIResponse(responseCode = "503", description = "The Kubernetes API is unavailable; retry after Retry-After seconds",
+@APIResponse(responseCode = "503", description = "The Kubernetes API is unavailable or did not answer within maas.kubernetes.request-deadline; retry after Retry-After seconds",
         content = @Content(schema = @Schema(implementation = ApiError.class)))
 public class TokenResource {
 
     private final CallerAuthenticator authenticator;
     private final TokenIssuer issuer;
     private final MintRequestReader reader;
+    private final KubernetesGuard kubernetes;
 
-    TokenResource(CallerAuthenticator authenticator, TokenIssuer issuer, MintRequestReader reader) {
+    TokenResource(CallerAuthenticator authenticator, TokenIssuer issuer, MintRequestReader reader,
+                  KubernetesGuard kubernetes) {
         this.authenticator = authenticator;
         this.issuer = issuer;
         this.reader = reader;
+        this.kubernetes = kubernetes;
     }
 
     @POST
@@ -74,8 +78,10 @@ public class TokenResource {
     public Response mint(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                          @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body)
             throws JsonProcessingException {
-        Caller.Person caller = authenticator.person(authorization);
-        TokenResponse token = issuer.mint(caller, reader.read(contentType, body));
+        TokenResponse token = kubernetes.call(() -> {
+            Caller.Person caller = authenticator.person(authorization);
+            return issuer.mint(caller, reader.read(contentType, body));
+        });
         return Response.status(Response.Status.CREATED).entity(token).build();
     }
 
@@ -85,6 +91,9 @@ public class TokenResource {
                     + " for you. The next mint creates a new account. Also 204 when there was nothing to revoke.")
     @APIResponse(responseCode = "204", description = "Revoked")
     public void revoke(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        issuer.revoke(authenticator.person(authorization));
+        kubernetes.call(() -> {
+            issuer.revoke(authenticator.person(authorization));
+            return null;
+        });
     }
 }
