@@ -26,7 +26,9 @@ class RouterFailures {
 
     private void answer(RoutingContext ctx) {
         Throwable failure = ctx.failure();
-        if (Disconnects.isDisconnect(failure)) {
+        // closed(): the stream was reset or the connection dropped, whatever the exception says (a failed
+        // write of the answer surfaces as a bare "Failed to write" IOException).
+        if (Disconnects.isDisconnect(failure) || ctx.response().closed()) {
             LOG.debugf("client disconnected during %s %s: %s", ctx.request().method(), ctx.request().path(), failure);
             ctx.response().reset();
             return;
