@@ -8,53 +8,57 @@ import java.util.Map;
  */
 public class ApiException extends RuntimeException {
 
-    private final int status;
-    private final String code;
+    private final ErrorCode code;
     private final Map<String, String> headers;
 
-    public ApiException(int status, String code, String message, Map<String, String> headers) {
+    public ApiException(ErrorCode code, String message, Map<String, String> headers) {
         super(message, null, false, false);
-        this.status = status;
         this.code = code;
         this.headers = Map.copyOf(headers);
     }
 
-    public ApiException(int status, String code, String message) {
-        this(status, code, message, Map.of());
+    public ApiException(ErrorCode code, String message) {
+        this(code, message, Map.of());
     }
 
     public static ApiException badRequest(String message) {
-        return new ApiException(400, "bad_request", message);
+        return new ApiException(ErrorCode.BAD_REQUEST, message);
     }
 
     /** No usable credentials: the client should send a bearer token. */
     public static ApiException unauthorized(String message) {
-        return new ApiException(401, "unauthorized", message, Map.of("WWW-Authenticate", "Bearer"));
+        return new ApiException(ErrorCode.UNAUTHORIZED, message, Map.of("WWW-Authenticate", "Bearer"));
     }
 
     public static ApiException forbidden(String message) {
-        return new ApiException(403, "forbidden", message);
-    }
-
-    /** Our fault, not the client's: the details go to the log, never to the client. */
-    public static ApiException internal(String message) {
-        return new ApiException(500, "internal_error", message);
+        return new ApiException(ErrorCode.FORBIDDEN, message);
     }
 
     public static ApiException notFound(String message) {
-        return new ApiException(404, "not_found", message);
+        return new ApiException(ErrorCode.NOT_FOUND, message);
+    }
+
+    /** The request collides with what exists (a name taken, a limit reached): the message says how to resolve it. */
+    public static ApiException conflict(String message) {
+        return new ApiException(ErrorCode.CONFLICT, message);
+    }
+
+    /** Our fault, not the client's: the caller has logged the details; the client gets {@link ErrorCode#LOGGED}. */
+    public static ApiException internal() {
+        return new ApiException(ErrorCode.INTERNAL_ERROR, ErrorCode.LOGGED);
     }
 
     public static ApiException unavailable(String message, int retryAfterSeconds) {
-        return new ApiException(503, "unavailable", message, Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+        return new ApiException(ErrorCode.UNAVAILABLE, message,
+                Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }
 
     public int status() {
-        return status;
+        return code.status();
     }
 
     public String code() {
-        return code;
+        return code.code();
     }
 
     public Map<String, String> headers() {
@@ -62,6 +66,6 @@ public class ApiException extends RuntimeException {
     }
 
     public ApiError toError() {
-        return new ApiError(code, getMessage());
+        return new ApiError(code.code(), getMessage());
     }
 }

@@ -39,13 +39,14 @@ public class ErrorMapper {
         }
         int status = e.getResponse().getStatus();
         ApiError error = switch (status) {
-            case 404 -> new ApiError("not_found", "no such resource");
-            case 405 -> new ApiError("method_not_allowed", "this method is not allowed on this path");
-            case 406 -> new ApiError("not_acceptable", "this endpoint cannot answer in the media type that Accept asks for");
-            case 413 -> new ApiError("payload_too_large", "the request body is too large");
-            case 415 -> new ApiError("unsupported_media_type", "send the body as Content-Type: application/json");
+            case 404 -> ApiError.of(ErrorCode.NOT_FOUND, "no such resource");
+            case 405 -> ApiError.of(ErrorCode.METHOD_NOT_ALLOWED, "this method is not allowed on this path");
+            case 406 -> ApiError.of(ErrorCode.NOT_ACCEPTABLE,
+                    "this endpoint cannot answer in the media type that Accept asks for");
+            case 413 -> ApiError.of(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is too large");
+            case 415 -> ApiError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as Content-Type: application/json");
             default -> status < 500
-                    ? new ApiError("bad_request", e.getMessage() == null ? "bad request" : e.getMessage())
+                    ? ApiError.of(ErrorCode.BAD_REQUEST, e.getMessage() == null ? "bad request" : e.getMessage())
                     : null;
         };
         if (error == null) {
@@ -66,17 +67,17 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        return respond(400, new ApiError("bad_request", describe(e))).build();
+        return respond(400, ApiError.of(ErrorCode.BAD_REQUEST, describe(e))).build();
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
         if (Disconnects.isDisconnect(e)) { // nobody is left to read the answer
             LOG.debugf("client disconnected mid-request: %s", e);
-            return respond(400, new ApiError("bad_request", "the client closed the connection")).build();
+            return respond(400, ApiError.of(ErrorCode.BAD_REQUEST, "the client closed the connection")).build();
         }
         LOG.error("unexpected error", e);
-        return respond(500, new ApiError("internal_error", "an unexpected error occurred; it has been logged")).build();
+        return respond(500, ApiError.of(ErrorCode.INTERNAL_ERROR, ErrorCode.LOGGED)).build();
     }
 
     static String describe(JsonProcessingException e) {

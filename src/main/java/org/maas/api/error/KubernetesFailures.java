@@ -37,7 +37,7 @@ public final class KubernetesFailures {
         } else {
             LOG.errorf("the Kubernetes API answered %d while trying to %s (%s)", code, permission, describe(e));
         }
-        return ApiException.internal("maas-api could not complete the request; the cause has been logged");
+        return ApiException.internal();
     }
 
     private static boolean interrupted(Throwable e) {

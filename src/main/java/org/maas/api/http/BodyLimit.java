@@ -1,5 +1,6 @@
 package org.maas.api.http;
 
+import org.maas.api.error.ErrorCode;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -26,9 +27,9 @@ class BodyLimit {
             if (length == null) {
                 ctx.next();
             } else if (!length.matches("\\d{1,18}")) {
-                JsonErrors.send(ctx, 400, "bad_request", "Content-Length must be a number of bytes", true);
+                JsonErrors.send(ctx, ErrorCode.BAD_REQUEST, "Content-Length must be a number of bytes", true);
             } else if (Long.parseLong(length) > limit) {
-                JsonErrors.send(ctx, 413, "payload_too_large", tooLarge, true);
+                JsonErrors.send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge, true);
             } else {
                 ctx.next();
             }

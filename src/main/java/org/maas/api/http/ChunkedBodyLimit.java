@@ -1,5 +1,6 @@
 package org.maas.api.http;
 
+import org.maas.api.error.ErrorCode;
 import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
@@ -37,7 +38,7 @@ public class ChunkedBodyLimit implements ReaderInterceptor {
     }
 
     static ApiException tooLarge(long limit) {
-        return new ApiException(413, "payload_too_large", "the request body is over " + limit + " bytes",
+        return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over " + limit + " bytes",
                 Map.of("Connection", "close")); // the rest of the body is not read: do not reuse the connection
     }
 

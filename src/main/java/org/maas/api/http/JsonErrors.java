@@ -1,5 +1,6 @@
 package org.maas.api.http;
 
+import org.maas.api.error.ErrorCode;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
@@ -11,12 +12,17 @@ final class JsonErrors {
     private JsonErrors() {
     }
 
-    static void send(RoutingContext ctx, int status, String code, String message) {
-        send(ctx, status, code, message, false);
+    static void send(RoutingContext ctx, ErrorCode code, String message) {
+        send(ctx, code, message, false);
     }
 
     /** @param close end an HTTP/1.x connection after the answer (its request body will not be read) */
-    static void send(RoutingContext ctx, int status, String code, String message, boolean close) {
+    static void send(RoutingContext ctx, ErrorCode code, String message, boolean close) {
+        send(ctx, code.status(), code, message, close);
+    }
+
+    /** @param status the HTTP status, for the 4xx that have no code of their own (answered as {@code bad_request}) */
+    static void send(RoutingContext ctx, int status, ErrorCode code, String message, boolean close) {
         if (ctx.response().headWritten()) {
             ctx.response().reset(); // too late for an answer: end the stream rather than leave it hanging
             return;
@@ -29,7 +35,7 @@ final class JsonErrors {
         if (ctx.request().method() == HttpMethod.HEAD) { // no body, or HTTP/2 ends the stream with a protocol error
             ctx.response().end();
         } else {
-            ctx.response().end(new JsonObject().put("error", code).put("message", message).encode());
+            ctx.response().end(new JsonObject().put("error", code.code()).put("message", message).encode());
         }
     }
 }

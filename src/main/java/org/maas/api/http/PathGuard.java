@@ -1,5 +1,6 @@
 package org.maas.api.http;
 
+import org.maas.api.error.ErrorCode;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -31,10 +32,10 @@ class PathGuard {
     private void check(RoutingContext ctx) {
         String raw = ctx.request().path();
         if (raw != null && DOT_SEGMENT.matcher(raw).find()) {
-            JsonErrors.send(ctx, 400, "bad_request", "the path must not contain '.' or '..' segments");
+            JsonErrors.send(ctx, ErrorCode.BAD_REQUEST, "the path must not contain '.' or '..' segments");
         } else if (isManagement(ctx.normalizedPath()) && !allowed(ctx.request().method(), ctx.normalizedPath())) {
             ctx.response().putHeader("Allow", ctx.normalizedPath().startsWith(SWAGGER_UI) ? "GET, HEAD" : "GET");
-            JsonErrors.send(ctx, 405, "method_not_allowed", "this method is not allowed on this path", true);
+            JsonErrors.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "this method is not allowed on this path", true);
         } else {
             ctx.next();
         }

@@ -1,5 +1,6 @@
 package org.maas.api.http;
 
+import org.maas.api.error.ErrorCode;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,17 +45,12 @@ class RouterFailures {
             JsonErrors.send(ctx, status, code(status), message, status == 413);
         } else {
             LOG.error("unexpected error answering " + ctx.request().method() + " " + ctx.request().path(), failure);
-            JsonErrors.send(ctx, 500, "internal_error", "an unexpected error occurred; it has been logged");
+            JsonErrors.send(ctx, ErrorCode.INTERNAL_ERROR, ErrorCode.LOGGED);
         }
     }
 
-    private static String code(int status) {
-        return switch (status) {
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 413 -> "payload_too_large";
-            default -> "bad_request";
-        };
+    private static ErrorCode code(int status) {
+        return ErrorCode.forStatus(status).orElse(ErrorCode.BAD_REQUEST);
     }
 
     private String message(int status) {

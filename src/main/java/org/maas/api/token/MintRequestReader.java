@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
 import org.maas.api.error.ApiException;
+import org.maas.api.error.ErrorCode;
 
 /**
  * Reads the optional mint body. `curl -X POST` sends neither a body nor a Content-Type, which JAX-RS
@@ -30,7 +31,7 @@ class MintRequestReader {
             return null;
         }
         if (!isJson(contentType)) {
-            throw new ApiException(415, "unsupported_media_type", "send the body as Content-Type: application/json");
+            throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as Content-Type: application/json");
         }
         return json.readValue(body);
     }

@@ -107,10 +107,14 @@ class ServiceAccountStore {
     private static void checkOwner(ServiceAccount account, String username) {
         String owner = ManagedObjects.owner(account);
         if (!username.equals(owner)) {
-            LOG.errorf("ServiceAccount %s/%s is annotated %s=%s, not for the caller: refusing to issue a token"
-                            + " (name collision or manual edit)", account.getMetadata().getNamespace(),
-                    account.getMetadata().getName(), ManagedObjects.USERNAME, owner == null ? "(none)" : "another user");
-            throw ApiException.internal("maas-api could not complete the request; the cause has been logged");
+            String where = account.getMetadata().getNamespace() + "/" + account.getMetadata().getName();
+            LOG.errorf("ServiceAccount %s is annotated %s=%s, not for the caller: refusing to issue a token"
+                    + " (name collision or manual edit)", where, ManagedObjects.USERNAME,
+                    owner == null ? "(none)" : "another user");
+            // Not a failure of ours to retry, nor the caller's to fix: an administrator must look (409, not 500).
+            throw ApiException.conflict("your ServiceAccount " + where + " belongs to another user (a name collision"
+                    + " or a manual edit); no token was issued: ask an administrator to check its "
+                    + ManagedObjects.USERNAME + " annotation");
         }
     }
 

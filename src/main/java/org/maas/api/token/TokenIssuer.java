@@ -127,7 +127,7 @@ class TokenIssuer {
         String token = granted.getStatus() == null ? null : granted.getStatus().getToken();
         if (token == null || token.isEmpty()) {
             LOG.error("the API server answered a TokenRequest without a token");
-            throw ApiException.internal("maas-api could not complete the request; the cause has been logged");
+            throw ApiException.internal();
         }
         JwtClaims claims = JwtClaims.peek(token).orElse(null);
         long expiresAt = expiresAt(granted, claims);
@@ -144,7 +144,7 @@ class TokenIssuer {
                 return claims.expiresAt();
             }
             LOG.error("the API server answered a TokenRequest without an expiration time");
-            throw ApiException.internal("maas-api could not complete the request; the cause has been logged");
+            throw ApiException.internal();
         }
     }
 

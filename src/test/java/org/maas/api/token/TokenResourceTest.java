@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -308,6 +309,22 @@ class TokenResourceTest {
     }
 
     // --- failures ---
+
+    @Test
+    void anAccountOfTheSameNameOwnedByAnotherUserIsAConflictNotAToken() {
+        String bearer = api.addUser("heidi", "system:authenticated");
+        String account = IDENTITY.serviceAccountName("heidi");
+        api.client().serviceAccounts().inNamespace(FREE).resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName(account).withLabels(Map.of("app.kubernetes.io/managed-by", "maas-api",
+                        "maas.opendatahub.io/tier", "free"))
+                .withAnnotations(Map.of("maas.opendatahub.io/username", "someone-else")).endMetadata().build()).create();
+        try (LogCapture log = LogCapture.start()) {
+            mint(bearer, null).statusCode(409).contentType(ContentType.JSON).body("error", equalTo("conflict"))
+                    .body("message", containsString("belongs to another user"))
+                    .body("message", not(containsString("someone-else")));
+            assertTrue(log.lines().stream().anyMatch(line -> line.contains("name collision")), "the log says why");
+        }
+    }
 
     @Test
     void anRbacDenialIsAnInternalErrorWithoutDetails() {

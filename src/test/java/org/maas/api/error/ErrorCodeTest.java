@@ -1,0 +1,25 @@
+package org.maas.api.error;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.junit.jupiter.api.Test;
+
+class ErrorCodeTest {
+
+    @Test
+    void theDocumentedCodesAreExactlyTheCodesAnswered() throws Exception {
+        Schema schema = ApiError.class.getDeclaredField("error").getAnnotation(Schema.class);
+        assertEquals(Arrays.stream(ErrorCode.values()).map(ErrorCode::code).sorted().toList(),
+                Arrays.stream(schema.enumeration()).sorted().toList());
+    }
+
+    @Test
+    void eachStatusHasOneCode() {
+        assertEquals(ErrorCode.values().length,
+                Arrays.stream(ErrorCode.values()).mapToInt(ErrorCode::status).distinct().count());
+        assertEquals(ErrorCode.CONFLICT, ErrorCode.forStatus(409).orElseThrow());
+        assertEquals("payload_too_large", ErrorCode.PAYLOAD_TOO_LARGE.code());
+    }
+}
