@@ -1,11 +1,13 @@
 package org.maas.api.token;
 
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.maas.api.config.MaasConfig;
@@ -31,6 +33,7 @@ class TokenIssuer {
     private final TokenMetrics metrics;
     private final Expiration expiration;
     private final MaasIdentity identity;
+    private final OneTierAtATime oneTier = new OneTierAtATime();
 
     TokenIssuer(TierCatalog tiers, ManagedObjectCache cache, ServiceAccountStore accounts, TokenMetrics metrics,
                 MaasConfig config, MaasIdentity identity) {
@@ -53,12 +56,16 @@ class TokenIssuer {
             tier = tiers.match(caller.groups()).requireTier().name();
             namespace = identity.tierNamespace(tier);
             cache.start();
-            leaveOtherTiers(caller, account, namespace);
-            accounts.ensure(namespace, account, tier, caller.username());
-            TokenRequest granted = accounts.requestToken(namespace, account, identity.audience(), lifetime);
-            if (granted == null) { // the cache still had an account someone deleted: recreate it once
-                accounts.recreate(namespace, account, tier, caller.username());
+            TokenRequest granted;
+            try (OneTierAtATime.Held held = oneTier.lock(account)) {
+                leaveOtherTiers(caller, account, namespace);
+                accounts.ensure(namespace, account, tier, caller.username());
+                oneTier.made(account, namespace);
                 granted = accounts.requestToken(namespace, account, identity.audience(), lifetime);
+                if (granted == null) { // the cache still had an account someone deleted: recreate it once
+                    accounts.recreate(namespace, account, tier, caller.username());
+                    granted = accounts.requestToken(namespace, account, identity.audience(), lifetime);
+                }
             }
             if (granted == null) {
                 throw ApiException.unavailable("the ServiceAccount is being changed concurrently; retry", 1);
@@ -76,9 +83,18 @@ class TokenIssuer {
         }
     }
 
-    /** A user in a new tier loses the accounts (and so the tokens) of the old one. */
+    /**
+     * A user in a new tier loses the accounts (and so the tokens) of the old one: those the cache knows,
+     * and one this replica made so recently that the cache may not show it yet.
+     */
     private void leaveOtherTiers(Caller.Person caller, String account, String namespace) {
-        for (ServiceAccount old : ownAccounts(cache.serviceAccountsNamed(account), caller)) {
+        List<ServiceAccount> known = new ArrayList<>(ownAccounts(cache.serviceAccountsNamed(account), caller));
+        oneTier.lastNamespace(account)
+                .filter(recent -> known.stream().noneMatch(sa -> sa.getMetadata().getNamespace().equals(recent)))
+                .ifPresent(recent -> known.add(new ServiceAccountBuilder().withNewMetadata().withNamespace(recent)
+                        .withName(account).withLabels(ManagedObjects.labels(identity.tierOfNamespace(recent)
+                                .orElse("unknown"))).endMetadata().build()));
+        for (ServiceAccount old : known) {
             String oldNamespace = old.getMetadata().getNamespace();
             if (!oldNamespace.equals(namespace)) {
                 accounts.delete(old);
@@ -95,8 +111,9 @@ class TokenIssuer {
     void revoke(Caller.Person caller) {
         String account = identity.serviceAccountName(caller.username());
         List<ServiceAccount> own;
-        try {
+        try (OneTierAtATime.Held held = oneTier.lock(account)) {
             own = ownAccounts(cache.listServiceAccountsNamed(account), caller);
+            oneTier.removed(account);
             for (ServiceAccount old : own) {
                 accounts.delete(old);
                 TokenAudit.revoke("success", caller.username(), ManagedObjects.tier(old),

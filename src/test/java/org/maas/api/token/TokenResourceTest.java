@@ -308,6 +308,38 @@ class TokenResourceTest {
         assertTrue(api.authenticates(fresh, AUDIENCE), "the next mint works again");
     }
 
+    @Test
+    void concurrentMintsOfOneUserInTwoTiersLeaveAccountsInOneTierNamespace() throws Exception {
+        String premium = api.addUser("olga", "system:authenticated", "premium-users");
+        String free = api.addUser("olga", "system:authenticated");
+        int threads = 16;
+        HttpClient http = HttpClient.newHttpClient();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                String bearer = i % 2 == 0 ? premium : free;
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return http.send(HttpRequest.newBuilder(tokens).header("Authorization", "Bearer " + bearer)
+                            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                }));
+            }
+            start.countDown();
+            for (Future<HttpResponse<String>> answer : answers) {
+                assertEquals(201, answer.get().statusCode(), answer.get().body());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<String> namespaces = api.client().serviceAccounts().inAnyNamespace()
+                .withField("metadata.name", IDENTITY.serviceAccountName("olga")).list().getItems().stream()
+                .map(sa -> sa.getMetadata().getNamespace()).toList();
+        assertEquals(1, namespaces.size(), "accounts in " + namespaces);
+        assertTrue(List.of(FREE, PREMIUM).contains(namespaces.get(0)), namespaces.toString());
+    }
+
     // --- failures ---
 
     @Test
