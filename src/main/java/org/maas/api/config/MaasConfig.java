@@ -34,6 +34,8 @@ public interface MaasConfig {
 
     Tokens tokens();
 
+    ApiKeys apiKeys();
+
     Policies policies();
 
     Kubernetes kubernetes();
@@ -165,6 +167,32 @@ public interface MaasConfig {
 
         @WithDefault("720h")
         Duration maxExpiration();
+    }
+
+    /** Named API keys (docs/tokens.md): Secrets in the tier namespace that their tokens are bound to. */
+    @ConsistentSettings
+    interface ApiKeys {
+        /** Within [min, max]: checked in {@link ConsistentSettings}. */
+        @WithDefault("720h")
+        Duration defaultExpiration();
+
+        /** The API server refuses a TokenRequest under 10 minutes. */
+        @WithDefault("10m")
+        @DurationMin(minutes = 10, message = "must be at least 10m: the API server refuses shorter tokens")
+        Duration minExpiration();
+
+        @WithDefault("2160h")
+        Duration maxExpiration();
+
+        /** Live keys a user may hold at once; one more is a 409. */
+        @WithDefault("50")
+        @Positive
+        int maxPerUser();
+
+        /** An expired key's Secret is deleted this long after its expiry (listed as expired until then). */
+        @WithDefault("24h")
+        @PositiveDuration
+        Duration cleanupGrace();
     }
 
     @ConsistentSettings

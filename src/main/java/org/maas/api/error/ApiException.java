@@ -45,6 +45,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(404, "not_found", message);
     }
 
+    /** The request clashes with what exists (a name in use, a limit reached). */
+    public static ApiException conflict(String message) {
+        return new ApiException(409, "conflict", message);
+    }
+
     public static ApiException unavailable(String message, int retryAfterSeconds) {
         return new ApiException(503, "unavailable", message, Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }

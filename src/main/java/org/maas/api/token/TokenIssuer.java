@@ -76,8 +76,8 @@ class TokenIssuer {
         }
     }
 
-    /** A user in a new tier loses the accounts (and so the tokens) of the old one. */
-    private void leaveOtherTiers(Caller.Person caller, String account, String namespace) {
+    /** A user in a new tier loses the accounts (and so the tokens and keys) of the old one. */
+    void leaveOtherTiers(Caller.Person caller, String account, String namespace) {
         for (ServiceAccount old : ownAccounts(cache.serviceAccountsNamed(account), caller)) {
             String oldNamespace = old.getMetadata().getNamespace();
             if (!oldNamespace.equals(namespace)) {
@@ -136,6 +136,16 @@ class TokenIssuer {
                 expiresAt, issuedAt, claims == null ? null : claims.id());
     }
 
+    /** When the granted token expires (Unix seconds), as the API server set it. */
+    static long expiresAt(TokenRequest granted) {
+        String token = granted.getStatus() == null ? null : granted.getStatus().getToken();
+        if (token == null || token.isEmpty()) {
+            LOG.error("the API server answered a TokenRequest without a token");
+            throw ApiException.internal("maas-api could not complete the request; the cause has been logged");
+        }
+        return expiresAt(granted, JwtClaims.peek(token).orElse(null));
+    }
+
     private static long expiresAt(TokenRequest granted, JwtClaims claims) {
         try {
             return Instant.parse(granted.getStatus().getExpirationTimestamp()).getEpochSecond();
@@ -148,10 +158,12 @@ class TokenIssuer {
         }
     }
 
-    private static String outcome(ApiException e) {
+    static String outcome(ApiException e) {
         return switch (e.status()) {
             case 400 -> "bad_request";
             case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 409 -> "conflict";
             case 503 -> "unavailable";
             default -> "error";
         };
