@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiException;
 import org.maas.api.identity.Caller;
+import org.maas.api.identity.JwtClaims;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.tier.TierCatalog;
 
@@ -169,12 +170,16 @@ class ApiKeyService {
                 throw ApiException.unavailable("your ServiceAccount was deleted meanwhile (a concurrent revocation); retry", 1);
             }
             Instant expiresAt = Instant.ofEpochSecond(TokenIssuer.expiresAt(granted));
-            if (!expiresAt.equals(now.plus(lifetime))) { // the API server granted another expiry than asked
-                keys.recordExpiry(secret, expiresAt);
+            Instant issuedAt = JwtClaims.peek(granted.getStatus().getToken()).map(JwtClaims::issuedAt)
+                    .map(Instant::ofEpochSecond).orElse(now);
+            // The Secret was written with maas-api's clock and the lifetime asked for; the key's times are the
+            // token's, by the API server's clock and grant (it may cap the lifetime): record them when they differ.
+            if (!expiresAt.equals(now.plus(lifetime)) || !issuedAt.equals(now)) {
+                keys.recordTimes(secret, issuedAt, expiresAt);
             }
             ApiKey key = ApiKey.of(secret).orElseThrow();
             return new CreatedApiKey(key.id(), key.name(), key.description(), granted.getStatus().getToken(),
-                    key.createdAt().getEpochSecond(), expiresAt.getEpochSecond(), tier);
+                    issuedAt.getEpochSecond(), expiresAt.getEpochSecond(), tier);
         } catch (RuntimeException e) {
             keys.deleteQuietly(secret);
             throw e;

@@ -82,10 +82,11 @@ class ApiKeyStore {
         }
     }
 
-    /** Records the expiry the API server granted, when it differs from the one asked for. */
-    void recordExpiry(Secret secret, Instant expiresAt) {
+    /** Records when the key's token was issued and expires, as the API server granted it. */
+    void recordTimes(Secret secret, Instant issuedAt, Instant expiresAt) {
         String namespace = secret.getMetadata().getNamespace();
-        String patch = "{\"metadata\":{\"annotations\":{\"" + ApiKeySecrets.EXPIRES_AT + "\":\"" + expiresAt + "\"}}}";
+        String patch = "{\"metadata\":{\"annotations\":{\"" + ApiKeySecrets.CREATED_AT + "\":\"" + issuedAt + "\",\""
+                + ApiKeySecrets.EXPIRES_AT + "\":\"" + expiresAt + "\"}}}";
         try {
             client.secrets().inNamespace(namespace).withName(secret.getMetadata().getName())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
