@@ -3,6 +3,7 @@ package org.maas.api.config;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
@@ -34,6 +35,8 @@ public interface MaasConfig {
 
     Tokens tokens();
 
+    /** Named so that SmallRye's validation messages say api-keys, not the method's camel case. */
+    @WithName("api-keys")
     ApiKeys apiKeys();
 
     Policies policies();
