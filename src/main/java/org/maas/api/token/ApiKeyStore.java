@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import org.jboss.logging.Logger;
+import org.maas.api.error.ApiException;
 import org.maas.api.error.KubernetesFailures;
 
 /**
@@ -100,6 +101,7 @@ class ApiKeyStore {
      * same name meanwhile is another key and stays), which revokes the tokens bound to it.
      *
      * @return false when it was gone already
+     * @throws ApiException 503 (retry) when it was changed meanwhile (the precondition failed)
      */
     boolean delete(Secret secret) {
         return delete(secret.getMetadata().getNamespace(), secret.getMetadata().getName(),
@@ -117,6 +119,9 @@ class ApiKeyStore {
         } catch (KubernetesClientException e) {
             if (e.getCode() == NOT_FOUND) {
                 return false;
+            }
+            if (e.getCode() == CONFLICT) {
+                throw ApiException.unavailable("the API key is being changed concurrently; retry", 1);
             }
             throw KubernetesFailures.translate(e, "delete secrets in namespace " + namespace);
         }

@@ -348,6 +348,23 @@ class ApiKeyResourceTest {
     }
 
     @Test
+    void anUnavailableApiServerIsA503WithRetryAfter() {
+        String bearer = api.addUser("api-down-keys", "system:authenticated");
+        ApiKeys.Created key = created(bearer, "before");
+        api.failEverything(503);
+        try {
+            create(bearer, "{\"name\": \"during\"}").statusCode(503).header("Retry-After", notNullValue())
+                    .body("error", equalTo("unavailable"));
+            ApiKeys.list(bearer).statusCode(503);
+            ApiKeys.delete(bearer, key.id()).statusCode(503);
+        } finally {
+            api.recover();
+        }
+        assertTrue(api.authenticates(key.key(), AUDIENCE));
+        ApiKeys.list(bearer).statusCode(200).body("name", equalTo(List.of("before")));
+    }
+
+    @Test
     void theStubRefusesABoundTokenOnceItsSecretIsRecreatedWithAnotherUid() {
         String user = "recreated-secret";
         String bearer = api.addUser(user, "system:authenticated");
