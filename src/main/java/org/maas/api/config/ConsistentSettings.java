@@ -3,6 +3,7 @@ package org.maas.api.config;
 import static java.lang.annotation.ElementType.TYPE;
 import static java.lang.annotation.RetentionPolicy.RUNTIME;
 import static org.maas.api.config.ConsistentSettings.Violation.report;
+import static org.maas.api.config.ConsistentSettings.Violation.expirations;
 import static org.maas.api.config.ConsistentSettings.Violation.text;
 
 import jakarta.validation.Constraint;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  * Config prints a group's violation as {@code maas.<group> <message>}, so each message starts with the key.
  */
 @Constraint(validatedBy = {ConsistentSettings.TokensRules.class, ConsistentSettings.PoliciesRules.class,
-        ConsistentSettings.GatewayRules.class})
+        ConsistentSettings.GatewayRules.class, ConsistentSettings.ApiKeysRules.class})
 @Target(TYPE)
 @Retention(RUNTIME)
 public @interface ConsistentSettings {
@@ -33,19 +34,16 @@ public @interface ConsistentSettings {
     class TokensRules implements ConstraintValidator<ConsistentSettings, MaasConfig.Tokens> {
         @Override
         public boolean isValid(MaasConfig.Tokens tokens, ConstraintValidatorContext context) {
-            Duration min = tokens.minExpiration();
-            Duration max = tokens.maxExpiration();
-            Duration def = tokens.defaultExpiration();
-            if (max.compareTo(min) < 0) {
-                return report(context, "max-expiration (" + text(max) + ") must not be shorter than"
-                        + " min-expiration (" + text(min) + ")");
-            }
-            if (def.compareTo(min) < 0 || def.compareTo(max) > 0) {
-                return report(context, "default-expiration (" + text(def) + ") must be within min-expiration ("
-                        + text(min) + ") and max-expiration (" + text(max) + "), or every mint without an"
-                        + " expiration fails");
-            }
-            return true;
+            return expirations(context, tokens.minExpiration(), tokens.maxExpiration(), tokens.defaultExpiration(),
+                    "every mint without an expiration fails");
+        }
+    }
+
+    class ApiKeysRules implements ConstraintValidator<ConsistentSettings, MaasConfig.ApiKeys> {
+        @Override
+        public boolean isValid(MaasConfig.ApiKeys keys, ConstraintValidatorContext context) {
+            return expirations(context, keys.minExpiration(), keys.maxExpiration(), keys.defaultExpiration(),
+                    "every key created without an expiration fails");
         }
     }
 
@@ -85,6 +83,20 @@ public @interface ConsistentSettings {
     /** Shared by the rules (an annotation type cannot hold private methods). */
     final class Violation {
         private Violation() {
+        }
+
+        /** min <= default <= max, shared by tokens and API keys. */
+        static boolean expirations(ConstraintValidatorContext context, Duration min, Duration max, Duration def,
+                                   String otherwise) {
+            if (max.compareTo(min) < 0) {
+                return report(context, "max-expiration (" + text(max) + ") must not be shorter than"
+                        + " min-expiration (" + text(min) + ")");
+            }
+            if (def.compareTo(min) < 0 || def.compareTo(max) > 0) {
+                return report(context, "default-expiration (" + text(def) + ") must be within min-expiration ("
+                        + text(min) + ") and max-expiration (" + text(max) + "), or " + otherwise);
+            }
+            return true;
         }
 
         static boolean report(ConstraintValidatorContext context, String message) {

@@ -3,6 +3,7 @@ package org.maas.api.config;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
@@ -33,6 +34,10 @@ public interface MaasConfig {
     Identity identity();
 
     Tokens tokens();
+
+    /** Named so that SmallRye's validation messages say api-keys, not the method's camel case. */
+    @WithName("api-keys")
+    ApiKeys apiKeys();
 
     Policies policies();
 
@@ -165,6 +170,32 @@ public interface MaasConfig {
 
         @WithDefault("720h")
         Duration maxExpiration();
+    }
+
+    /** Named API keys (docs/tokens.md): Secrets in the tier namespace that their tokens are bound to. */
+    @ConsistentSettings
+    interface ApiKeys {
+        /** Within [min, max]: checked in {@link ConsistentSettings}. */
+        @WithDefault("720h")
+        Duration defaultExpiration();
+
+        /** The API server refuses a TokenRequest under 10 minutes. */
+        @WithDefault("10m")
+        @DurationMin(minutes = 10, message = "must be at least 10m: the API server refuses shorter tokens")
+        Duration minExpiration();
+
+        @WithDefault("2160h")
+        Duration maxExpiration();
+
+        /** Live keys a user may hold at once; one more is a 409. */
+        @WithDefault("50")
+        @Positive
+        int maxPerUser();
+
+        /** An expired key's Secret is deleted this long after its expiry (listed as expired until then). */
+        @WithDefault("24h")
+        @PositiveDuration
+        Duration cleanupGrace();
     }
 
     @ConsistentSettings

@@ -67,27 +67,52 @@ class ServiceAccountStore {
         }
     }
 
-    private void createServiceAccount(String namespace, String name, String tier, String username) {
-        createServiceAccount(namespace, name, tier, username, false);
+    /**
+     * The account as the API server has it now, created when missing: keys need its current uid (their
+     * Secrets' ownerReference, their bound tokens), which a lagging cache could get wrong.
+     */
+    ServiceAccount current(String namespace, String name, String tier, String username) {
+        ServiceAccount account = find(namespace, name);
+        if (account == null) {
+            if (!cache.namespaceExists(namespace)) {
+                createNamespace(namespace, tier);
+            }
+            return createServiceAccount(namespace, name, tier, username);
+        }
+        checkOwner(account, username);
+        return account;
     }
 
-    private void createServiceAccount(String namespace, String name, String tier, String username,
-                                      boolean namespaceRetried) {
+    private ServiceAccount find(String namespace, String name) {
+        try {
+            return client.serviceAccounts().inNamespace(namespace).withName(name).get();
+        } catch (KubernetesClientException e) {
+            throw KubernetesFailures.translate(e, "get serviceaccounts in namespace " + namespace);
+        }
+    }
+
+    private ServiceAccount createServiceAccount(String namespace, String name, String tier, String username) {
+        return createServiceAccount(namespace, name, tier, username, false);
+    }
+
+    private ServiceAccount createServiceAccount(String namespace, String name, String tier, String username,
+                                                boolean namespaceRetried) {
         ServiceAccount object = new ServiceAccountBuilder().withNewMetadata().withNamespace(namespace).withName(name)
                 .withLabels(ManagedObjects.labels(tier)).withAnnotations(Map.of(ManagedObjects.USERNAME, username))
                 .endMetadata().build();
         try {
-            client.serviceAccounts().inNamespace(namespace).resource(object).create();
+            return client.serviceAccounts().inNamespace(namespace).resource(object).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() == NOT_FOUND && !namespaceRetried) { // the cache still had a deleted namespace
                 createNamespace(namespace, tier);
-                createServiceAccount(namespace, name, tier, username, true);
-                return;
+                return createServiceAccount(namespace, name, tier, username, true);
             }
             if (e.getCode() != CONFLICT) {
                 throw KubernetesFailures.translate(e, "create serviceaccounts in namespace " + namespace);
             }
-            checkOwner(get(namespace, name), username); // created meanwhile: by this user, or a name collision
+            ServiceAccount existing = get(namespace, name); // created meanwhile: by this user, or a name collision
+            checkOwner(existing, username);
+            return existing;
         }
     }
 
@@ -120,8 +145,33 @@ class ServiceAccountStore {
 
     /** @return the granted token, or null when the account does not exist (any more) */
     TokenRequest requestToken(String namespace, String name, String audience, Duration expiration) {
-        TokenRequest request = new TokenRequestBuilder().withNewSpec().withAudiences(List.of(audience))
-                .withExpirationSeconds(expiration.getSeconds()).endSpec().build();
+        return requestToken(namespace, name, audience, expiration, null);
+    }
+
+    /**
+     * A token bound to a Secret: the API server authenticates it only while that Secret exists with that
+     * uid (and the account with its own), so deleting the Secret revokes this token alone.
+     *
+     * @param boundSecret null for a token bound to the account only
+     * @return the granted token, or null when the account does not exist (any more)
+     */
+    TokenRequest requestToken(String namespace, String name, String audience, Duration expiration,
+                              BoundSecret boundSecret) {
+        TokenRequestBuilder request = new TokenRequestBuilder();
+        var spec = request.withNewSpec().withAudiences(List.of(audience)).withExpirationSeconds(expiration.getSeconds());
+        if (boundSecret != null) {
+            spec = spec.withNewBoundObjectRef().withApiVersion("v1").withKind("Secret")
+                    .withName(boundSecret.name()).withUid(boundSecret.uid()).endBoundObjectRef();
+        }
+        spec.endSpec();
+        return requestToken(namespace, name, request.build());
+    }
+
+    /** The object a token is bound to, besides its ServiceAccount. */
+    record BoundSecret(String name, String uid) {
+    }
+
+    private TokenRequest requestToken(String namespace, String name, TokenRequest request) {
         try {
             return client.serviceAccounts().inNamespace(namespace).withName(name).tokenRequest(request);
         } catch (KubernetesClientException e) {

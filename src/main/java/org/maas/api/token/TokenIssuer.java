@@ -84,10 +84,10 @@ class TokenIssuer {
     }
 
     /**
-     * A user in a new tier loses the accounts (and so the tokens) of the old one: those the cache knows,
+     * A user in a new tier loses the accounts (and so the tokens and keys) of the old one: those the cache knows,
      * and one this replica made so recently that the cache may not show it yet.
      */
-    private void leaveOtherTiers(Caller.Person caller, String account, String namespace) {
+    void leaveOtherTiers(Caller.Person caller, String account, String namespace) {
         List<ServiceAccount> known = new ArrayList<>(ownAccounts(cache.serviceAccountsNamed(account), caller));
         oneTier.lastNamespace(account)
                 .filter(recent -> known.stream().noneMatch(sa -> sa.getMetadata().getNamespace().equals(recent)))
@@ -153,6 +153,16 @@ class TokenIssuer {
                 expiresAt, issuedAt, claims == null ? null : claims.id());
     }
 
+    /** When the granted token expires (Unix seconds), as the API server set it. */
+    static long expiresAt(TokenRequest granted) {
+        String token = granted.getStatus() == null ? null : granted.getStatus().getToken();
+        if (token == null || token.isEmpty()) {
+            LOG.error("the API server answered a TokenRequest without a token");
+            throw ApiException.internal();
+        }
+        return expiresAt(granted, JwtClaims.peek(token).orElse(null));
+    }
+
     private static long expiresAt(TokenRequest granted, JwtClaims claims) {
         try {
             return Instant.parse(granted.getStatus().getExpirationTimestamp()).getEpochSecond();
@@ -165,11 +175,10 @@ class TokenIssuer {
         }
     }
 
-    private static String outcome(ApiException e) {
+    /** The outcome tag of metrics and audit lines: the error code for what a client can cause, else "error". */
+    static String outcome(ApiException e) {
         return switch (e.status()) {
-            case 400 -> "bad_request";
-            case 403 -> "forbidden";
-            case 503 -> "unavailable";
+            case 400, 403, 404, 409, 503 -> e.code();
             default -> "error";
         };
     }

@@ -54,6 +54,14 @@ import javax.crypto.spec.SecretKeySpec;
  * requested audiences, else the API server's own), exp, iat, nbf, jti and the {@code kubernetes.io}
  * claims (namespace, ServiceAccount name and uid), and {@code status.expirationTimestamp}; the granted
  * expiry may be capped below the one asked for ({@link #capTokenExpiration}).</li>
+ * <li>Bound tokens: a TokenRequest with {@code spec.boundObjectRef} of kind {@code Secret} gets 404
+ * {@code NotFound} when that Secret does not exist and 409 {@code Conflict} when its uid differs; the JWT
+ * then carries {@code kubernetes.io.secret {name, uid}}, and a TokenReview authenticates it only while
+ * that Secret exists with that uid (deleted, or recreated under the same name: refused), besides the
+ * ServiceAccount's own check; the granted expiry is capped as for other tokens.</li>
+ * <li>SubjectAccessReview ({@code POST /apis/authorization.k8s.io/v1/subjectaccessreviews}): 201 with
+ * {@code status.allowed} true only for what a test granted with {@link #allow} (user, verb, resource,
+ * namespace), false otherwise, like RBAC without a binding.</li>
  * <li>TokenReview: always HTTP 201, never an HTTP error; unknown tokens come back
  * {@code authenticated: false}; a token authenticates only when the review's audiences (empty: the API
  * server's own) intersect its own, and {@code status.audiences} names them; a person's token (from
@@ -74,6 +82,7 @@ public class KubernetesApiStub extends Dispatcher {
     /** What a token without an explicit audience is for, like a real cluster's issuer. */
     public static final String API_AUDIENCE = "https://kubernetes.default.svc.cluster.local";
     private static final String REVIEW_PATH = "/apis/authentication.k8s.io/v1/tokenreviews";
+    private static final String ACCESS_REVIEW_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
     static final Pattern TOKEN_PATH =
             Pattern.compile("/api/v1/namespaces/([^/]+)/serviceaccounts/([^/?]+)/token");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -96,6 +105,7 @@ public class KubernetesApiStub extends Dispatcher {
     private volatile int failAllWith;
     private volatile int failOthersWith;
     private volatile String forbidden;
+    private final Set<String> grants = ConcurrentHashMap.newKeySet();
 
     public KubernetesApiStub() {
         new SecureRandom().nextBytes(signingKey);
@@ -160,6 +170,22 @@ public class KubernetesApiStub extends Dispatcher {
         maxTokenExpiration = max;
     }
 
+    /**
+     * RBAC for SubjectAccessReviews: the user may do the verb on the (core group) resource in the namespace.
+     * Stays until {@link #forgetGrants()}.
+     */
+    public void allow(String user, String verb, String resource, String namespace) {
+        grants.add(grant(user, verb, resource, namespace));
+    }
+
+    public void forgetGrants() {
+        grants.clear();
+    }
+
+    private static String grant(String user, String verb, String resource, String namespace) {
+        return user + "\n" + verb + "\n" + resource + "\n" + namespace;
+    }
+
     /** Every request gets this status (e.g. 503), until {@link #recover()}. */
     public void failEverything(int status) {
         failAllWith = status;
@@ -215,6 +241,9 @@ public class KubernetesApiStub extends Dispatcher {
             if ("POST".equals(method) && REVIEW_PATH.equals(path)) {
                 return tokenReview(JSON.readTree(request.getUtf8Body()));
             }
+            if ("POST".equals(method) && ACCESS_REVIEW_PATH.equals(path)) {
+                return accessReview(JSON.readTree(request.getUtf8Body()));
+            }
             Matcher token = TOKEN_PATH.matcher(path);
             if ("POST".equals(method) && token.matches()) {
                 return tokenRequest(token.group(1), token.group(2), JSON.readTree(request.getUtf8Body()));
@@ -245,6 +274,22 @@ public class KubernetesApiStub extends Dispatcher {
             return status(422, "Invalid", "TokenRequest.authentication.k8s.io \"" + name
                     + "\" is invalid: spec.expirationSeconds: Invalid value: may not specify a duration less than 10 minutes");
         }
+        JsonNode boundRef = spec.path("boundObjectRef");
+        JsonNode boundSecret = null;
+        if (!boundRef.isMissingNode() && !boundRef.isNull()) {
+            if (!"Secret".equals(boundRef.path("kind").asText())) {
+                return status(400, "BadRequest", "the stub binds tokens to Secrets only");
+            }
+            boundSecret = object("/api/v1/namespaces/" + namespace + "/secrets/" + boundRef.path("name").asText());
+            if (boundSecret == null) {
+                return status(404, "NotFound", "secrets \"" + boundRef.path("name").asText() + "\" not found");
+            }
+            String uid = boundSecret.path("metadata").path("uid").asText();
+            if (boundRef.hasNonNull("uid") && !boundRef.path("uid").asText().equals(uid)) {
+                return status(409, "Conflict", "the UID in the bound object reference (" + boundRef.path("uid").asText()
+                        + ") does not match the UID in record. The object might have been deleted and then recreated");
+            }
+        }
         Duration cap = maxTokenExpiration;
         long granted = cap == null ? asked : Math.min(asked, cap.getSeconds());
         List<String> audiences = new ArrayList<>();
@@ -263,6 +308,10 @@ public class KubernetesApiStub extends Dispatcher {
         ObjectNode k8s = claims.putObject("kubernetes.io");
         k8s.put("namespace", namespace);
         k8s.putObject("serviceaccount").put("name", name).put("uid", account.path("metadata").path("uid").asText());
+        if (boundSecret != null) {
+            k8s.putObject("secret").put("name", boundSecret.path("metadata").path("name").asText())
+                    .put("uid", boundSecret.path("metadata").path("uid").asText());
+        }
 
         ObjectNode answer = JSON.createObjectNode().put("apiVersion", "authentication.k8s.io/v1").put("kind", "TokenRequest");
         answer.putObject("metadata").put("name", name).put("namespace", namespace);
@@ -319,6 +368,12 @@ public class KubernetesApiStub extends Dispatcher {
         JsonNode account = serviceAccount(namespace, name);
         boolean accountAlive = account != null
                 && account.path("metadata").path("uid").asText().equals(bound.path("serviceaccount").path("uid").asText());
+        JsonNode secretRef = bound.path("secret");
+        if (!secretRef.isMissingNode()) {
+            JsonNode secret = object("/api/v1/namespaces/" + namespace + "/secrets/" + secretRef.path("name").asText());
+            accountAlive &= secret != null && secret.path("metadata").path("uid").asText().equals(secretRef.path("uid").asText())
+                    && !secret.path("metadata").hasNonNull("deletionTimestamp");
+        }
         if (!audienceMatches || !accountAlive || claims.path("exp").asLong() <= now || claims.path("nbf").asLong() > now) {
             return null;
         }
@@ -331,8 +386,28 @@ public class KubernetesApiStub extends Dispatcher {
         return user;
     }
 
+    private MockResponse accessReview(JsonNode body) {
+        JsonNode spec = body.path("spec");
+        JsonNode attributes = spec.path("resourceAttributes");
+        boolean allowed = attributes.path("group").asText("").isEmpty() && grants.contains(grant(spec.path("user").asText(),
+                attributes.path("verb").asText(), attributes.path("resource").asText(), attributes.path("namespace").asText()));
+        ObjectNode answer = JSON.createObjectNode().put("apiVersion", "authorization.k8s.io/v1")
+                .put("kind", "SubjectAccessReview");
+        answer.putObject("metadata");
+        answer.set("spec", spec);
+        ObjectNode status = answer.putObject("status").put("allowed", allowed);
+        if (allowed) {
+            status.put("reason", "granted by the test");
+        }
+        return json(201, answer);
+    }
+
     private JsonNode serviceAccount(String namespace, String name) {
-        MockResponse found = crud.handleGet("/api/v1/namespaces/" + namespace + "/serviceaccounts/" + name);
+        return object("/api/v1/namespaces/" + namespace + "/serviceaccounts/" + name);
+    }
+
+    private JsonNode object(String path) {
+        MockResponse found = crud.handleGet(path);
         if (found.code() != 200) {
             return null;
         }

@@ -1,0 +1,139 @@
+package org.maas.api.token;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.maas.api.error.ApiError;
+import org.maas.api.identity.CallerAuthenticator;
+import org.maas.api.kubernetes.KubernetesGuard;
+
+@Path("/v1/api-keys")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "api-keys", description = "Named keys for the gateway, each revocable on its own")
+@SecurityRequirement(name = "clusterToken")
+@APIResponse(responseCode = "401", description = "No bearer token, or one the API server does not accept",
+        headers = @Header(name = "WWW-Authenticate", schema = @Schema(type = SchemaType.STRING), description = "Bearer"),
+        content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "missing",
+                value = "{\"error\": \"unauthorized\", \"message\": \"send your own cluster token as Authorization: Bearer <token>\"}")))
+@APIResponse(responseCode = "403", description = "A MaaS token or key used as the caller (use your own identity); for a create also no tier for your groups",
+        content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "maas token",
+                value = "{\"error\": \"forbidden\", \"message\": \"this is a token maas-api issued; it cannot mint or revoke tokens. Use your own cluster identity ...\"}")))
+@APIResponse(responseCode = "500", description = "maas-api is misconfigured (e.g. missing RBAC); details in its log",
+        content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "rbac",
+                value = "{\"error\": \"internal_error\", \"message\": \"maas-api could not complete the request; the cause has been logged\"}")))
+@APIResponse(responseCode = "503", description = "The Kubernetes API is unavailable or did not answer within maas.kubernetes.request-deadline; retry after Retry-After seconds",
+        headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER), description = "seconds"),
+        content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "down",
+                value = "{\"error\": \"unavailable\", \"message\": \"the Kubernetes API is unavailable; retry shortly\"}")))
+public class ApiKeyResource {
+
+    private static final String NOT_FOUND_EXAMPLE =
+            "{\"error\": \"not_found\", \"message\": \"no API key with id \\\"6f1c...\\\" among yours; GET /v1/api-keys lists them\"}";
+
+    private final CallerAuthenticator authenticator;
+    private final ApiKeyService keys;
+    private final KubernetesGuard kubernetes;
+
+    ApiKeyResource(CallerAuthenticator authenticator, ApiKeyService keys, KubernetesGuard kubernetes) {
+        this.authenticator = authenticator;
+        this.keys = keys;
+        this.kubernetes = kubernetes;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "createApiKey", summary = "Create a named API key",
+            description = "A key is a token for the gateway, like POST /v1/tokens, bound to a Secret in your tier's"
+                    + " namespace: deleting the key revokes it alone. The key text is in this answer only.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = CreateApiKeyRequest.class),
+            examples = {@ExampleObject(name = "name only", value = "{\"name\": \"ci-pipeline\"}"),
+                    @ExampleObject(name = "all fields", value = "{\"name\": \"ci-pipeline\", \"description\":"
+                            + " \"GitHub Actions of team-a/app\", \"expiration\": \"2160h\"}")}))
+    @APIResponse(responseCode = "201", description = "The key",
+            content = @Content(schema = @Schema(implementation = CreatedApiKey.class), examples = @ExampleObject(
+                    name = "key", value = "{\"id\": \"6f1c2a9e-8d3b-4b7a-9e0f-2c4d5e6f7a8b\", \"name\": \"ci-pipeline\","
+                    + " \"description\": \"\", \"key\": \"eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOlsibWFhcy1kZWZhdWx0LWdhdGV3YXktc2EiXX0.c2ln\","
+                    + " \"createdAt\": 1764174600, \"expiresAt\": 1766766600, \"tier\": \"free\"}")))
+    @APIResponse(responseCode = "400", description = "No body, no name, name over 128 or description over 256 characters, bad expiration, unknown field, malformed JSON",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "name",
+                    value = "{\"error\": \"bad_request\", \"message\": \"name: at most 128 characters\"}")))
+    @APIResponse(responseCode = "409", description = "A live key of yours has that name, or you hold maas.api-keys.max-per-user live keys",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = {
+                    @ExampleObject(name = "name", value = "{\"error\": \"conflict\", \"message\": \"you already have a live API key named \\\"ci-pipeline\\\"; pick another name, or delete that key first\"}"),
+                    @ExampleObject(name = "limit", value = "{\"error\": \"conflict\", \"message\": \"you have 50 live API keys, the most allowed is 50 (maas.api-keys.max-per-user): ...\"}")}))
+    @APIResponse(responseCode = "413", description = "A body over maas.http.max-body-size",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "415", description = "A body not sent as application/json",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "type",
+                    value = "{\"error\": \"unsupported_media_type\", \"message\": \"send the body as Content-Type: application/json\"}")))
+    public Response create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, CreateApiKeyRequest request) {
+        CreatedApiKey created = kubernetes.call(() -> keys.create(authenticator.person(authorization), request));
+        return Response.status(Response.Status.CREATED).entity(created).build();
+    }
+
+    @GET
+    @Operation(operationId = "listApiKeys", summary = "List your API keys",
+            description = "Newest first, in every tier namespace, never the key text. status is computed when read:"
+                    + " expired keys stay listed until maas.api-keys.cleanup-grace after their expiry.")
+    @APIResponse(responseCode = "200", description = "Your keys",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ApiKeyInfo.class),
+                    examples = @ExampleObject(name = "keys", value = "[{\"id\": \"6f1c2a9e-8d3b-4b7a-9e0f-2c4d5e6f7a8b\","
+                            + " \"name\": \"ci-pipeline\", \"description\": \"\", \"createdAt\": 1764174600,"
+                            + " \"expiresAt\": 1766766600, \"tier\": \"free\", \"status\": \"active\"}]")))
+    public List<ApiKeyInfo> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return kubernetes.call(() -> keys.list(authenticator.person(authorization)));
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(operationId = "getApiKey", summary = "One of your API keys", description = "Never the key text.")
+    @APIResponse(responseCode = "200", description = "The key",
+            content = @Content(schema = @Schema(implementation = ApiKeyInfo.class), examples = @ExampleObject(name = "key",
+                    value = "{\"id\": \"6f1c2a9e-8d3b-4b7a-9e0f-2c4d5e6f7a8b\", \"name\": \"ci-pipeline\", \"description\": \"\","
+                            + " \"createdAt\": 1764174600, \"expiresAt\": 1766766600, \"tier\": \"free\", \"status\": \"active\"}")))
+    @APIResponse(responseCode = "404", description = "No key of yours has this id (another user's id answers the same)",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "unknown",
+                    value = NOT_FOUND_EXAMPLE)))
+    public ApiKeyInfo get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                          @Parameter(description = "The key's id from the create answer or the list") @PathParam("id") String id) {
+        return kubernetes.call(() -> keys.get(authenticator.person(authorization), id));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(operationId = "deleteApiKey", summary = "Revoke one of your API keys",
+            description = "Deletes the key's Secret: the API server stops authenticating the key at once, your other"
+                    + " keys and tokens keep working. The gateway may accept it for up to its review cache TTL (60 s).")
+    @APIResponse(responseCode = "204", description = "Revoked")
+    @APIResponse(responseCode = "404", description = "No key of yours has this id (another user's id answers the same)",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "unknown",
+                    value = NOT_FOUND_EXAMPLE)))
+    public void delete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                       @Parameter(description = "The key's id") @PathParam("id") String id) {
+        kubernetes.call(() -> {
+            keys.delete(authenticator.person(authorization), id);
+            return null;
+        });
+    }
+}
