@@ -62,6 +62,9 @@ import javax.crypto.spec.SecretKeySpec;
  * with groups {@code system:serviceaccounts}, {@code system:serviceaccounts:<ns>},
  * {@code system:authenticated} and the {@code authentication.kubernetes.io/credential-id} extra
  * {@code JTI=<jti>}.</li>
+ * <li>SubjectAccessReview: answered by {@link RbacAuthorizer} from the Roles, ClusterRoles, RoleBindings
+ * and ClusterRoleBindings stored here (201 with {@code status.allowed}; 422 for a review without user and
+ * groups or without attributes); {@link #subjectAccessReviews()} counts them.</li>
  * <li>Failures: every request a status of choice ({@link #failEverything}), or 403 {@code Forbidden}
  * for one method and path prefix, as RBAC answers ({@link #forbid}); both as a {@code Status} object.</li>
  * <li>Everything else: expectations registered on the mock server first, then the CRUD mock.</li>
@@ -91,6 +94,8 @@ public class KubernetesApiStub extends Dispatcher {
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final byte[] signingKey = new byte[32];
+    private final RbacAuthorizer rbac = new RbacAuthorizer(this::stored);
+    private final java.util.concurrent.atomic.AtomicLong accessReviews = new java.util.concurrent.atomic.AtomicLong();
     private NamespacedKubernetesClient client;
     private volatile Duration maxTokenExpiration;
     private volatile int failAllWith;
@@ -155,6 +160,16 @@ public class KubernetesApiStub extends Dispatcher {
         return List.copyOf(requests);
     }
 
+    /** The RBAC authorizer that answers SubjectAccessReviews, to ask it directly in a test. */
+    public RbacAuthorizer rbac() {
+        return rbac;
+    }
+
+    /** How many SubjectAccessReviews were answered (or refused) so far. */
+    public long subjectAccessReviews() {
+        return accessReviews.get();
+    }
+
     /** Like {@code --service-account-max-token-expiration}: longer requests are granted this much. */
     public void capTokenExpiration(Duration max) {
         maxTokenExpiration = max;
@@ -214,6 +229,14 @@ public class KubernetesApiStub extends Dispatcher {
         try {
             if ("POST".equals(method) && REVIEW_PATH.equals(path)) {
                 return tokenReview(JSON.readTree(request.getUtf8Body()));
+            }
+            if ("POST".equals(method) && RbacAuthorizer.PATH.equals(path)) {
+                accessReviews.incrementAndGet();
+                try {
+                    return json(201, rbac.review(JSON.readTree(request.getUtf8Body())));
+                } catch (RbacAuthorizer.InvalidReview e) {
+                    return status(422, "Invalid", "SubjectAccessReview.authorization.k8s.io \"\" is invalid: " + e.getMessage());
+                }
             }
             Matcher token = TOKEN_PATH.matcher(path);
             if ("POST".equals(method) && token.matches()) {
@@ -331,8 +354,9 @@ public class KubernetesApiStub extends Dispatcher {
         return user;
     }
 
-    private JsonNode serviceAccount(String namespace, String name) {
-        MockResponse found = crud.handleGet("/api/v1/namespaces/" + namespace + "/serviceaccounts/" + name);
+    /** A stored object or list, as the CRUD mock serves it, else null. */
+    private JsonNode stored(String path) {
+        MockResponse found = crud.handleGet(path);
         if (found.code() != 200) {
             return null;
         }
@@ -341,6 +365,10 @@ public class KubernetesApiStub extends Dispatcher {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private JsonNode serviceAccount(String namespace, String name) {
+        return stored("/api/v1/namespaces/" + namespace + "/serviceaccounts/" + name);
     }
 
     private String sign(ObjectNode claims) {
