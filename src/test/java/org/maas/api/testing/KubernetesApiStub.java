@@ -65,6 +65,9 @@ import javax.crypto.spec.SecretKeySpec;
  * <li>SubjectAccessReview: answered by {@link RbacAuthorizer} from the Roles, ClusterRoles, RoleBindings
  * and ClusterRoleBindings stored here (201 with {@code status.allowed}; 422 for a review without user and
  * groups or without attributes); {@link #subjectAccessReviews()} counts them.</li>
+ * <li>API discovery of a group of custom resources ({@code GET /apis/<group>}, an {@code APIGroup}) for the
+ * groups and versions a test declares served ({@link #serveApiGroup}), as the API server answers once their
+ * CRD is installed; the objects themselves are the CRUD mock's.</li>
  * <li>Failures: every request a status of choice ({@link #failEverything}), or 403 {@code Forbidden}
  * for one method and path prefix, as RBAC answers ({@link #forbid}); both as a {@code Status} object.</li>
  * <li>Everything else: expectations registered on the mock server first, then the CRUD mock.</li>
@@ -94,6 +97,7 @@ public class KubernetesApiStub extends Dispatcher {
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final byte[] signingKey = new byte[32];
+    private final Map<String, List<String>> servedGroups = new ConcurrentHashMap<>();
     private final RbacAuthorizer rbac = new RbacAuthorizer(this::stored);
     private final java.util.concurrent.atomic.AtomicLong accessReviews = new java.util.concurrent.atomic.AtomicLong();
     private NamespacedKubernetesClient client;
@@ -158,6 +162,11 @@ public class KubernetesApiStub extends Dispatcher {
     /** Every request so far, as "METHOD path?query", watches included. */
     public List<String> requests() {
         return List.copyOf(requests);
+    }
+
+    /** Like installing a CRD: API discovery lists the group with these versions, the first preferred. */
+    public void serveApiGroup(String group, String... versions) {
+        servedGroups.put(group, List.of(versions));
     }
 
     /** The RBAC authorizer that answers SubjectAccessReviews, to ask it directly in a test. */
@@ -230,6 +239,9 @@ public class KubernetesApiStub extends Dispatcher {
             if ("POST".equals(method) && REVIEW_PATH.equals(path)) {
                 return tokenReview(JSON.readTree(request.getUtf8Body()));
             }
+            if ("GET".equals(method) && path.startsWith("/apis/") && servedGroups.containsKey(path.substring(6))) {
+                return apiGroup(path.substring(6));
+            }
             if ("POST".equals(method) && RbacAuthorizer.PATH.equals(path)) {
                 accessReviews.incrementAndGet();
                 try {
@@ -250,6 +262,17 @@ public class KubernetesApiStub extends Dispatcher {
             return expected.dispatch(request);
         }
         return crud.dispatch(request);
+    }
+
+    private MockResponse apiGroup(String group) {
+        ObjectNode answer = JSON.createObjectNode().put("kind", "APIGroup").put("apiVersion", "v1").put("name", group);
+        ArrayNode versions = answer.putArray("versions");
+        List<String> served = servedGroups.get(group);
+        for (String version : served) {
+            versions.addObject().put("groupVersion", group + "/" + version).put("version", version);
+        }
+        answer.putObject("preferredVersion").put("groupVersion", group + "/" + served.get(0)).put("version", served.get(0));
+        return json(200, answer);
     }
 
     /** Remembers a request for {@link #requests()}; a long-running server may count instead. */
