@@ -2,6 +2,7 @@ package org.maas.api.model;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -68,9 +70,37 @@ public class ModelAccess {
     private record Key(Identity identity, String namespace, String name) {
     }
 
+    /** A review's answer, or why there is none (kept as a value: a failed future would be logged with its trace). */
+    private record Decision(boolean allowed, ApiException failure) {
+    }
+
+    /** Answers live for the TTL; a failure expires at once, so only the requests waiting for it share it. */
+    private static final class DecisionExpiry implements Expiry<Key, Decision> {
+        private final long ttlNanos;
+
+        DecisionExpiry(Duration ttl) {
+            this.ttlNanos = ttl.toNanos();
+        }
+
+        @Override
+        public long expireAfterCreate(Key key, Decision decision, long currentTime) {
+            return decision.failure() == null ? ttlNanos : 0;
+        }
+
+        @Override
+        public long expireAfterUpdate(Key key, Decision decision, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, decision, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(Key key, Decision decision, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+
     private final KubernetesClient client;
     private final ExecutorService reviews;
-    private final AsyncCache<Key, Boolean> decisions;
+    private final AsyncCache<Key, Decision> decisions;
     private final Counter allowed;
     private final Counter denied;
     private final Counter failed;
@@ -81,7 +111,7 @@ public class ModelAccess {
         this.client = client;
         this.reviews = Executors.newFixedThreadPool(config.models().maxConcurrentReviews(), new ReviewThreads());
         this.decisions = Caffeine.newBuilder()
-                .expireAfterWrite(config.models().accessCacheTtl())
+                .expireAfter(new DecisionExpiry(config.models().accessCacheTtl()))
                 .maximumSize(config.models().accessCacheMaxEntries())
                 .executor(reviews)
                 .buildAsync();
@@ -104,7 +134,7 @@ public class ModelAccess {
      * deadline (KubernetesGuard) interrupts the wait.
      */
     public List<Model> visible(Identity identity, List<Model> models) {
-        List<CompletableFuture<Boolean>> pending = new ArrayList<>(models.size());
+        List<CompletableFuture<Decision>> pending = new ArrayList<>(models.size());
         AtomicInteger started = new AtomicInteger(); // reviews of this request, not from the cache
         for (Model model : models) {
             pending.add(decisions.get(new Key(identity, model.namespace(), model.name()), (key, executor) -> {
@@ -113,30 +143,29 @@ public class ModelAccess {
             }));
         }
         try {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get();
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.unavailable("the Kubernetes API is unavailable; retry shortly",
                     KubernetesFailures.RETRY_AFTER_SECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException(e); // allOf(...).exceptionally(...) does not fail
+            throw new IllegalStateException(e); // review() answers every failure as a Decision
         }
         List<Model> visible = new ArrayList<>();
         List<String> failedModels = new ArrayList<>();
-        Throwable firstFailure = null;
+        ApiException firstFailure = null;
         boolean allUnavailable = true;
         for (int i = 0; i < models.size(); i++) {
-            CompletableFuture<Boolean> decision = pending.get(i);
-            try {
-                if (decision.join()) {
+            Decision decision = pending.get(i).join();
+            if (decision.failure() == null) {
+                if (decision.allowed()) {
                     visible.add(models.get(i));
                 }
-            } catch (RuntimeException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                failedModels.add(models.get(i).key());
-                firstFailure = firstFailure == null ? cause : firstFailure;
-                allUnavailable &= cause instanceof ApiException api && api.status() == 503;
+                continue;
             }
+            failedModels.add(models.get(i).key());
+            firstFailure = firstFailure == null ? decision.failure() : firstFailure;
+            allUnavailable &= decision.failure().status() == 503;
         }
         if (!failedModels.isEmpty()) {
             leftOut.increment(failedModels.size());
@@ -152,7 +181,7 @@ public class ModelAccess {
     }
 
     /** One SubjectAccessReview, exactly the gateway's. */
-    private boolean review(Key key) {
+    private Decision review(Key key) {
         SubjectAccessReview review = new SubjectAccessReviewBuilder().withNewSpec()
                 .withUser(key.identity().username()).withGroups(key.identity().groups())
                 .withNewResourceAttributes().withGroup(ModelCatalog.KSERVE_GROUP).withResource("llminferenceservices")
@@ -163,15 +192,15 @@ public class ModelAccess {
             answer = client.authorization().v1().subjectAccessReview().create(review);
         } catch (KubernetesClientException e) {
             failed.increment();
-            throw failure(e);
+            return new Decision(false, failure(e));
         } catch (RuntimeException e) {
             failed.increment();
-            throw e;
+            return new Decision(false, ApiException.internal("SubjectAccessReview failed: " + e));
         }
         boolean yes = answer != null && answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed())
                 && !Boolean.TRUE.equals(answer.getStatus().getDenied());
         (yes ? allowed : denied).increment();
-        return yes;
+        return new Decision(yes, null);
     }
 
     /** Logged once per request by {@link #visible}, not per review: a thousand models would be a thousand lines. */
