@@ -116,7 +116,7 @@ final class ModelReader {
     static boolean ready(JsonNode service) {
         JsonNode metadata = service.path("metadata");
         JsonNode status = service.path("status");
-        if (metadata.hasNonNull("deletionTimestamp") || !status.path("observedGeneration").canConvertToLong()
+        if (metadata.hasNonNull("deletionTimestamp") || !status.path("observedGeneration").isIntegralNumber()
                 || status.path("observedGeneration").asLong() != metadata.path("generation").asLong(0)) {
             return false;
         }
