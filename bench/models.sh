@@ -162,7 +162,7 @@ jq -r '
   "",
   "maas-api GET /v1/models benchmark, \(.date), commit \(.commit)",
   "\(.models) models on the gateway, \(.visible) visible to the caller; service JVM options: \(.jvm_options)",
-  "cold: first 200 after \(.cold.seconds_to_first_200) s (\(.cold.requests) requests; the first ones 503 at the 10 s deadline), \(.cold.subject_access_reviews) SubjectAccessReviews",
+  "cold: first 200 after \(.cold.seconds_to_first_200) s (\(.cold.requests) request(s): one that spends the 10 s deadline answers 503 and is asked again), \(.cold.subject_access_reviews) SubjectAccessReviews",
   "warm -c1:  p50 \(.c1.p50_ms) ms, p99 \(.c1.p99_ms) ms (target <= 5: \(ok(.targets.p99_ms_c1))), \(.c1.rps) req/s; rounds \(.c1.rounds | map("\(.p50_ms)/\(.p99_ms) \(.rps)") | join(", "))",
   "warm -c\(.load.connections):  p50 \(.load.p50_ms) ms, p99 \(.load.p99_ms) ms, \(.load.rps) req/s; rounds \(.load.rounds | map("\(.p50_ms)/\(.p99_ms) \(.rps)") | join(", "))",
   "API requests per request: \(.api_requests_per_request) (\(.api_requests) for \(.requests) requests: \(.subject_access_reviews) SubjectAccessReviews, \(.token_reviews) TokenReviews; target 0: \(ok(.targets.api_requests_per_request))); watches apart: \(.watches)",
