@@ -54,7 +54,8 @@ public class ModelCatalog {
     private volatile SharedIndexInformer<GenericKubernetesResource> services;
     private volatile SharedIndexInformer<GenericKubernetesResource> routes;
     private volatile String servedVersion;
-    private volatile long notServedUntil;
+    /** Set when discovery found no served version: when to ask again (System.nanoTime). */
+    private volatile Long notServedUntil;
     private volatile Snapshot snapshot = new Snapshot(-1, List.of());
 
     private record Snapshot(long version, List<Model> models) {
@@ -103,7 +104,8 @@ public class ModelCatalog {
             if (services != null) {
                 return true;
             }
-            if (System.nanoTime() - notServedUntil < 0) {
+            Long until = notServedUntil;
+            if (until != null && System.nanoTime() - until < 0) {
                 return false;
             }
             String version = discoverVersion();

@@ -74,6 +74,9 @@ public class ModelResource {
     @APIResponse(responseCode = "403", description = "No tier holds any of your groups",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "no tier",
                     value = "{\"error\": \"forbidden\", \"message\": \"no tier includes any of your groups [contractors]; ask an administrator to add one of them to a tier\"}")))
+    @APIResponse(responseCode = "500", description = "maas-api is misconfigured (e.g. missing RBAC); details in its log",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "rbac",
+                    value = "{\"error\": \"internal_error\", \"message\": \"maas-api could not complete the request; the cause has been logged\"}")))
     @APIResponse(responseCode = "503", description = "The model list has not loaded yet, the Kubernetes API is"
             + " unavailable, or it did not answer within maas.kubernetes.request-deadline; retry after Retry-After seconds",
             headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type =
