@@ -38,6 +38,23 @@ public interface MaasConfig {
 
     Kubernetes kubernetes();
 
+    Models models();
+
+    interface Models {
+        /**
+         * Keep a Role and RoleBinding per model from its tier annotation ({@code alpha.maas.opendatahub.io/tiers}),
+         * written by the leader (the {@code maas.policies.lease-*} Lease). Off by default: needs the RBAC of
+         * overlays/model-access.
+         */
+        @WithDefault("false")
+        boolean manageAccess();
+
+        /** How often the leader re-checks every model's Role and RoleBinding (repairs drift and missed events). */
+        @WithDefault("5m")
+        @PositiveDuration
+        Duration accessResyncInterval();
+    }
+
     interface Kubernetes {
         /**
          * All Kubernetes API work done while answering one request (reviews, reads, writes, the client's

@@ -62,6 +62,10 @@ import javax.crypto.spec.SecretKeySpec;
  * with groups {@code system:serviceaccounts}, {@code system:serviceaccounts:<ns>},
  * {@code system:authenticated} and the {@code authentication.kubernetes.io/credential-id} extra
  * {@code JTI=<jti>}.</li>
+ * <li>Server-side apply of Roles and RoleBindings ({@code PATCH} with {@code application/apply-patch+yaml}):
+ * stored as create-or-replace, with the field manager in {@code managedFields}, so what maas-api applies is
+ * there to read (and to authorize with); every apply is recorded ({@link #applied()}). A real server
+ * merges the fields of other managers; here the apply replaces the object.</li>
  * <li>Failures: every request a status of choice ({@link #failEverything}), or 403 {@code Forbidden}
  * for one method and path prefix, as RBAC answers ({@link #forbid}); both as a {@code Status} object.</li>
  * <li>Everything else: expectations registered on the mock server first, then the CRUD mock.</li>
@@ -79,6 +83,13 @@ public class KubernetesApiStub extends Dispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ADMIN_USER_AGENT = "kubernetes-api-stub-admin";
 
+    static final Pattern RBAC_APPLY_PATH =
+            Pattern.compile("(/apis/rbac\\.authorization\\.k8s\\.io/v1/namespaces/[^/]+/(?:roles|rolebindings))/([^/?]+)\\?(.*)");
+
+    /** One server-side apply received: path without query, the query, and what was sent. */
+    public record Applied(String path, String query, String contentType, String userAgent, JsonNode body) {
+    }
+
     /** A person with a cluster token, e.g. from an OIDC login. */
     public record User(String username, List<String> groups) {
     }
@@ -90,6 +101,7 @@ public class KubernetesApiStub extends Dispatcher {
     private KubernetesMockServer server;
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<Applied> applied = new CopyOnWriteArrayList<>();
     private final byte[] signingKey = new byte[32];
     private NamespacedKubernetesClient client;
     private volatile Duration maxTokenExpiration;
@@ -155,6 +167,11 @@ public class KubernetesApiStub extends Dispatcher {
         return List.copyOf(requests);
     }
 
+    /** Every server-side apply of a Role or RoleBinding so far, in order. */
+    public List<Applied> applied() {
+        return List.copyOf(applied);
+    }
+
     /** Like {@code --service-account-max-token-expiration}: longer requests are granted this much. */
     public void capTokenExpiration(Duration max) {
         maxTokenExpiration = max;
@@ -215,6 +232,12 @@ public class KubernetesApiStub extends Dispatcher {
             if ("POST".equals(method) && REVIEW_PATH.equals(path)) {
                 return tokenReview(JSON.readTree(request.getUtf8Body()));
             }
+            Matcher apply = RBAC_APPLY_PATH.matcher(path);
+            String contentType = request.getHeader("Content-Type");
+            if ("PATCH".equals(method) && apply.matches() && contentType != null
+                    && contentType.startsWith("application/apply-patch")) {
+                return applyRbac(request, apply.group(1), apply.group(2), apply.group(3));
+            }
             Matcher token = TOKEN_PATH.matcher(path);
             if ("POST".equals(method) && token.matches()) {
                 return tokenRequest(token.group(1), token.group(2), JSON.readTree(request.getUtf8Body()));
@@ -232,6 +255,33 @@ public class KubernetesApiStub extends Dispatcher {
     /** Remembers a request for {@link #requests()}; a long-running server may count instead. */
     protected void record(String method, String path) {
         requests.add(method + " " + path);
+    }
+
+    /** Create-or-replace, as the real server's apply ends up for an object only one manager writes. */
+    private MockResponse applyRbac(RecordedRequest request, String collection, String name, String query)
+            throws java.io.IOException {
+        ObjectNode body = (ObjectNode) JSON.readTree(request.getUtf8Body());
+        applied.add(new Applied(collection + "/" + name, query, request.getHeader("Content-Type"),
+                request.getHeader("User-Agent"), body.deepCopy()));
+        String manager = query.replaceAll(".*(?:^|&)fieldManager=([^&]*).*", "$1");
+        if (!query.contains("fieldManager=")) {
+            return status(422, "Invalid", "fieldManager is required for apply requests");
+        }
+        ObjectNode metadata = (ObjectNode) body.path("metadata");
+        metadata.putArray("managedFields").addObject().put("manager", manager).put("operation", "Apply")
+                .put("apiVersion", body.path("apiVersion").asText());
+        MockResponse existing = crud.handleGet(collection + "/" + name);
+        io.fabric8.mockwebserver.http.Headers headers = io.fabric8.mockwebserver.http.Headers.builder()
+                .add("Content-Type", "application/json").build();
+        if (existing.code() == 200) {
+            JsonNode live = JSON.readTree(existing.getBody().readUtf8());
+            metadata.set("uid", live.path("metadata").path("uid"));
+            metadata.set("resourceVersion", live.path("metadata").path("resourceVersion"));
+            return crud.handleUpdate(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, collection + "/" + name, headers,
+                    new io.fabric8.mockwebserver.http.Buffer(body.toString().getBytes(StandardCharsets.UTF_8))));
+        }
+        return crud.handleCreate(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collection, headers,
+                new io.fabric8.mockwebserver.http.Buffer(body.toString().getBytes(StandardCharsets.UTF_8))));
     }
 
     private MockResponse tokenRequest(String namespace, String name, JsonNode body) {
