@@ -102,6 +102,7 @@ public class KubernetesApiStub extends Dispatcher {
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<Applied> applied = new CopyOnWriteArrayList<>();
+    private final Map<String, List<String>> requestsByAgent = new ConcurrentHashMap<>();
     private final byte[] signingKey = new byte[32];
     private NamespacedKubernetesClient client;
     private volatile Duration maxTokenExpiration;
@@ -167,6 +168,11 @@ public class KubernetesApiStub extends Dispatcher {
         return List.copyOf(requests);
     }
 
+    /** The requests of the clients with this User-Agent, as "METHOD path?query": what their RBAC must allow. */
+    public List<String> requestsFrom(String userAgent) {
+        return List.copyOf(requestsByAgent.getOrDefault(userAgent, List.of()));
+    }
+
     /** Every server-side apply of a Role or RoleBinding so far, in order. */
     public List<Applied> applied() {
         return List.copyOf(applied);
@@ -219,6 +225,10 @@ public class KubernetesApiStub extends Dispatcher {
         String method = request.getMethod();
         String path = request.getPath();
         record(method, path);
+        String agent = request.getHeader("User-Agent");
+        if (agent != null) {
+            requestsByAgent.computeIfAbsent(agent, a -> new CopyOnWriteArrayList<>()).add(method + " " + path);
+        }
         int failure = failAllWith != 0 ? failAllWith
                 : ADMIN_USER_AGENT.equals(request.getHeader("User-Agent")) ? 0 : failOthersWith;
         if (failure != 0) {
