@@ -42,6 +42,33 @@ public interface MaasConfig {
 
     interface Models {
         /**
+         * How long a decision whether a caller's MaaS identity may use a model (a SubjectAccessReview) is
+         * reused by GET /v1/models, allowed or denied. A grant or revocation shows there within this;
+         * the gateway itself caches the same decision for 60 s.
+         */
+        @WithDefault("30s")
+        @PositiveDuration
+        Duration accessCacheTtl();
+
+        /** At most this many cached (identity, model) decisions; when full, one entry is evicted per new one. */
+        @WithDefault("100000")
+        @Positive
+        int accessCacheMaxEntries();
+
+        /** SubjectAccessReviews in flight at once for GET /v1/models, across all requests of a replica. */
+        @WithDefault("16")
+        @Positive
+        int maxConcurrentReviews();
+
+        /**
+         * How long a request waits for the model cache's first list (the first GET /v1/models starts it)
+         * before answering 503 with Retry-After; within maas.kubernetes.request-deadline.
+         */
+        @WithDefault("3s")
+        @PositiveDuration
+        Duration syncWait();
+
+        /**
          * Keep a Role and RoleBinding per model from its tier annotation ({@code alpha.maas.opendatahub.io/tiers}),
          * written by the leader (the {@code maas.policies.lease-*} Lease). Off by default: needs the RBAC of
          * overlays/model-access.

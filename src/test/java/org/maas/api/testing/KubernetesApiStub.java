@@ -66,6 +66,12 @@ import javax.crypto.spec.SecretKeySpec;
  * stored as create-or-replace, with the field manager in {@code managedFields}, so what maas-api applies is
  * there to read (and to authorize with); every apply is recorded ({@link #applied()}). A real server
  * merges the fields of other managers; here the apply replaces the object.</li>
+ * <li>SubjectAccessReview: answered by {@link RbacAuthorizer} from the Roles, ClusterRoles, RoleBindings
+ * and ClusterRoleBindings stored here (201 with {@code status.allowed}; 422 for a review without user and
+ * groups or without attributes); {@link #subjectAccessReviews()} counts them.</li>
+ * <li>API discovery of a group of custom resources ({@code GET /apis/<group>}, an {@code APIGroup}) for the
+ * groups and versions a test declares served ({@link #serveApiGroup}), as the API server answers once their
+ * CRD is installed; the objects themselves are the CRUD mock's.</li>
  * <li>Failures: every request a status of choice ({@link #failEverything}), or 403 {@code Forbidden}
  * for one method and path prefix, as RBAC answers ({@link #forbid}); both as a {@code Status} object.</li>
  * <li>Everything else: expectations registered on the mock server first, then the CRUD mock.</li>
@@ -104,6 +110,9 @@ public class KubernetesApiStub extends Dispatcher {
     private final List<Applied> applied = new CopyOnWriteArrayList<>();
     private final Map<String, List<String>> requestsByAgent = new ConcurrentHashMap<>();
     private final byte[] signingKey = new byte[32];
+    private final Map<String, List<String>> servedGroups = new ConcurrentHashMap<>();
+    private final RbacAuthorizer rbac = new RbacAuthorizer(this::stored);
+    private final java.util.concurrent.atomic.AtomicLong accessReviews = new java.util.concurrent.atomic.AtomicLong();
     private NamespacedKubernetesClient client;
     private volatile Duration maxTokenExpiration;
     private volatile int failAllWith;
@@ -178,6 +187,21 @@ public class KubernetesApiStub extends Dispatcher {
         return List.copyOf(applied);
     }
 
+    /** Like installing a CRD: API discovery lists the group with these versions, the first preferred. */
+    public void serveApiGroup(String group, String... versions) {
+        servedGroups.put(group, List.of(versions));
+    }
+
+    /** The RBAC authorizer that answers SubjectAccessReviews, to ask it directly in a test. */
+    public RbacAuthorizer rbac() {
+        return rbac;
+    }
+
+    /** How many SubjectAccessReviews were answered (or refused) so far. */
+    public long subjectAccessReviews() {
+        return accessReviews.get();
+    }
+
     /** Like {@code --service-account-max-token-expiration}: longer requests are granted this much. */
     public void capTokenExpiration(Duration max) {
         maxTokenExpiration = max;
@@ -248,6 +272,17 @@ public class KubernetesApiStub extends Dispatcher {
                     && contentType.startsWith("application/apply-patch")) {
                 return applyRbac(request, apply.group(1), apply.group(2), apply.group(3));
             }
+            if ("GET".equals(method) && path.startsWith("/apis/") && servedGroups.containsKey(path.substring(6))) {
+                return apiGroup(path.substring(6));
+            }
+            if ("POST".equals(method) && RbacAuthorizer.PATH.equals(path)) {
+                accessReviews.incrementAndGet();
+                try {
+                    return json(201, rbac.review(JSON.readTree(request.getUtf8Body())));
+                } catch (RbacAuthorizer.InvalidReview e) {
+                    return status(422, "Invalid", "SubjectAccessReview.authorization.k8s.io \"\" is invalid: " + e.getMessage());
+                }
+            }
             Matcher token = TOKEN_PATH.matcher(path);
             if ("POST".equals(method) && token.matches()) {
                 return tokenRequest(token.group(1), token.group(2), JSON.readTree(request.getUtf8Body()));
@@ -260,6 +295,17 @@ public class KubernetesApiStub extends Dispatcher {
             return expected.dispatch(request);
         }
         return crud.dispatch(request);
+    }
+
+    private MockResponse apiGroup(String group) {
+        ObjectNode answer = JSON.createObjectNode().put("kind", "APIGroup").put("apiVersion", "v1").put("name", group);
+        ArrayNode versions = answer.putArray("versions");
+        List<String> served = servedGroups.get(group);
+        for (String version : served) {
+            versions.addObject().put("groupVersion", group + "/" + version).put("version", version);
+        }
+        answer.putObject("preferredVersion").put("groupVersion", group + "/" + served.get(0)).put("version", served.get(0));
+        return json(200, answer);
     }
 
     /** Remembers a request for {@link #requests()}; a long-running server may count instead. */
@@ -391,8 +437,9 @@ public class KubernetesApiStub extends Dispatcher {
         return user;
     }
 
-    private JsonNode serviceAccount(String namespace, String name) {
-        MockResponse found = crud.handleGet("/api/v1/namespaces/" + namespace + "/serviceaccounts/" + name);
+    /** A stored object or list, as the CRUD mock serves it, else null. */
+    private JsonNode stored(String path) {
+        MockResponse found = crud.handleGet(path);
         if (found.code() != 200) {
             return null;
         }
@@ -401,6 +448,10 @@ public class KubernetesApiStub extends Dispatcher {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private JsonNode serviceAccount(String namespace, String name) {
+        return stored("/api/v1/namespaces/" + namespace + "/serviceaccounts/" + name);
     }
 
     private String sign(ObjectNode claims) {
