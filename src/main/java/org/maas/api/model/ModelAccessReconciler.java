@@ -1,5 +1,6 @@
 package org.maas.api.model;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -49,6 +50,7 @@ import org.maas.api.tier.TierIndex;
 public final class ModelAccessReconciler implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ModelAccessReconciler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     static final String INVALID_REASON = "InvalidTierAnnotation";
     static final String NAME_TAKEN_REASON = "AccessObjectNotOwned";
 
@@ -73,6 +75,7 @@ public final class ModelAccessReconciler implements AutoCloseable {
     private final Supplier<TierIndex> tiers;
     private final MeterRegistry registry;
     private final Counter failures;
+    private final ModelReader reader;
     private final ScheduledExecutorService worker;
     /** The problems last reported per model (uid) and reason, so a resync does not repeat the Event. */
     private final Map<String, String> reported = new ConcurrentHashMap<>();
@@ -86,6 +89,7 @@ public final class ModelAccessReconciler implements AutoCloseable {
         this.identity = identity;
         this.tiers = tiers;
         this.registry = registry;
+        this.reader = new ModelReader(settings.gatewayName(), settings.gatewayNamespace());
         this.failures = Counter.builder("maas_model_access_failures")
                 .description("Model access reconciles that failed on a Kubernetes API call (retried at the next change or resync)")
                 .register(registry);
@@ -173,8 +177,8 @@ public final class ModelAccessReconciler implements AutoCloseable {
                 return; // no tier config served yet: nothing to resolve tier names against, nothing to change
             }
             String value = annotation(model);
-            TierAnnotation grant = value != null && ModelGateways.on(model, settings.gatewayName(), settings.gatewayNamespace())
-                    ? TierAnnotation.parse(value, index) : TierAnnotation.none();
+            TierAnnotation grant = value != null && onGateway(model) ? TierAnnotation.parse(value, index)
+                    : TierAnnotation.none();
             report(model, grant.problems());
             if (grant.tiers().isEmpty()) {
                 remove(model);
@@ -283,6 +287,15 @@ public final class ModelAccessReconciler implements AutoCloseable {
                 .withReportingInstance(Objects.requireNonNullElse(leadership.identity(), AccessObjects.MANAGER))
                 .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                 .build();
+    }
+
+    /**
+     * Attached through {@code spec.router.gateway.refs} or the route KServe creates from the model's inline
+     * route spec. A model attached only through an HTTPRoute it names ({@code spec.router.route.http.refs})
+     * is not granted: that would need an informer on HTTPRoutes too.
+     */
+    private boolean onGateway(GenericKubernetesResource model) {
+        return reader.attached(JSON.valueToTree(model), route -> null);
     }
 
     private static String annotation(GenericKubernetesResource model) {
