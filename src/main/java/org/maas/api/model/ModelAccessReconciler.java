@@ -24,6 +24,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -79,6 +80,11 @@ public final class ModelAccessReconciler implements AutoCloseable {
     private final ScheduledExecutorService worker;
     /** The problems last reported per model (uid) and reason, so a resync does not repeat the Event. */
     private final Map<String, String> reported = new ConcurrentHashMap<>();
+    /**
+     * Models (uid) this leader found without a Role and RoleBinding of maas-api's, or whose it deleted:
+     * a resync does not read them again (two GETs per model) until they are granted or leadership changes.
+     */
+    private final Set<String> clean = ConcurrentHashMap.newKeySet();
     private volatile SharedIndexInformer<GenericKubernetesResource> informer;
 
     public ModelAccessReconciler(KubernetesClient client, Settings settings, Leadership leadership,
@@ -118,8 +124,9 @@ public final class ModelAccessReconciler implements AutoCloseable {
             @Override
             public void onDelete(GenericKubernetesResource model, boolean finalStateUnknown) {
                 // Its Role and RoleBinding go with it (ownerReference): only forget what was reported.
-                String uid = Objects.requireNonNullElse(model.getMetadata().getUid(), "");
+                String uid = uid(model);
                 reported.keySet().removeIf(key -> key.startsWith(uid + "/"));
+                clean.remove(uid);
             }
         });
         informer = built;
@@ -128,9 +135,14 @@ public final class ModelAccessReconciler implements AutoCloseable {
 
     /** Joins the leader election and starts the periodic resync; {@link #informer} must have been built. */
     public synchronized void start() {
-        leadership.join("model access", this::reconcileAll, () -> { });
+        leadership.join("model access", this::becameLeader, clean::clear);
         long resync = settings.resyncInterval().toMillis();
         worker.scheduleWithFixedDelay(this::reconcileEveryModel, resync, resync, TimeUnit.MILLISECONDS);
+    }
+
+    private void becameLeader() {
+        clean.clear(); // another replica may have written meanwhile
+        reconcileAll();
     }
 
     /** The tier config changed (or leadership was gained): every model again. Completes when done. */
@@ -196,6 +208,7 @@ public final class ModelAccessReconciler implements AutoCloseable {
     }
 
     private void apply(GenericKubernetesResource model, TierAnnotation grant) {
+        clean.remove(uid(model));
         Role role = AccessObjects.role(model, settings.apiVersion());
         RoleBinding binding = AccessObjects.binding(model, settings.apiVersion(), grant.tiers(), identity);
         Resource<Role> roleResource = client.rbac().roles().inNamespace(namespace(model)).resource(role);
@@ -216,6 +229,9 @@ public final class ModelAccessReconciler implements AutoCloseable {
     }
 
     private void remove(GenericKubernetesResource model) {
+        if (clean.contains(uid(model))) {
+            return;
+        }
         String name = AccessObjects.name(model.getMetadata().getName());
         Resource<RoleBinding> binding = client.rbac().roleBindings().inNamespace(namespace(model)).withName(name);
         Resource<Role> role = client.rbac().roles().inNamespace(namespace(model)).withName(name);
@@ -226,6 +242,9 @@ public final class ModelAccessReconciler implements AutoCloseable {
         Role liveRole = role.get();
         if (liveRole != null && AccessObjects.ours(liveRole)) {
             write(role::delete, "deleted Role", liveRole);
+        }
+        if (leadership.isLeader()) {
+            clean.add(uid(model));
         }
     }
 
@@ -256,7 +275,7 @@ public final class ModelAccessReconciler implements AutoCloseable {
     }
 
     private void report(GenericKubernetesResource model, List<TierAnnotation.Problem> problems, String reason) {
-        String key = Objects.requireNonNullElse(model.getMetadata().getUid(), "") + "/" + reason;
+        String key = uid(model) + "/" + reason;
         if (problems.isEmpty()) {
             reported.remove(key);
             return;
@@ -276,7 +295,7 @@ public final class ModelAccessReconciler implements AutoCloseable {
     private Event warning(GenericKubernetesResource model, String reason, String message) {
         String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().atOffset(ZoneOffset.UTC));
         return new EventBuilder()
-                .withNewMetadata().withName(model.getMetadata().getName() + "." + Long.toHexString(System.nanoTime()))
+                .withNewMetadata().withName(eventName(model.getMetadata().getName()))
                 .withNamespace(namespace(model)).endMetadata()
                 .withNewInvolvedObject().withApiVersion(settings.apiVersion()).withKind(AccessObjects.KIND)
                 .withName(model.getMetadata().getName()).withNamespace(namespace(model))
@@ -301,6 +320,16 @@ public final class ModelAccessReconciler implements AutoCloseable {
     private static String annotation(GenericKubernetesResource model) {
         Map<String, String> annotations = model.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(TierAnnotation.KEY);
+    }
+
+    /** Like kubectl's: the object's name and a unique suffix, within the 253 characters of a name. */
+    private static String eventName(String model) {
+        String suffix = "." + Long.toHexString(System.nanoTime());
+        return model.substring(0, Math.min(model.length(), 253 - suffix.length())) + suffix;
+    }
+
+    private static String uid(HasMetadata object) {
+        return Objects.requireNonNullElse(object.getMetadata().getUid(), "");
     }
 
     private static String namespace(HasMetadata object) {

@@ -208,6 +208,18 @@ class ModelAccessReconcilerTest {
         assertNull(role("elsewhere"));
         assertNull(role("plain"));
         assertTrue(api.applied().isEmpty());
+
+        // Found without a grant once: a resync does not read their RBAC objects again...
+        long reads = rbacReads("replica-a");
+        reconcileAll();
+        assertEquals(reads, rbacReads("replica-a"));
+        // ...until something changes.
+        annotate("plain", "[\"free\"]");
+        awaitBinding("plain", List.of("free"));
+    }
+
+    private long rbacReads(String replica) {
+        return api.requestsFrom(replica).stream().filter(r -> r.startsWith("GET /apis/rbac.authorization.k8s.io/")).count();
     }
 
     @Test
