@@ -72,6 +72,19 @@ public interface MaasConfig {
         @WithDefault("3s")
         @PositiveDuration
         Duration syncWait();
+
+        /**
+         * Keep a Role and RoleBinding per model from its tier annotation ({@code alpha.maas.opendatahub.io/tiers}),
+         * written by the leader (the {@code maas.policies.lease-*} Lease). Off by default: needs the RBAC of
+         * overlays/model-access.
+         */
+        @WithDefault("false")
+        boolean manageAccess();
+
+        /** How often the leader re-checks every model's Role and RoleBinding (repairs drift and missed events). */
+        @WithDefault("5m")
+        @PositiveDuration
+        Duration accessResyncInterval();
     }
 
     interface Kubernetes {

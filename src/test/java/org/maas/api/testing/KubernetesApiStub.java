@@ -75,6 +75,10 @@ import javax.crypto.spec.SecretKeySpec;
  * with groups {@code system:serviceaccounts}, {@code system:serviceaccounts:<ns>},
  * {@code system:authenticated} and the {@code authentication.kubernetes.io/credential-id} extra
  * {@code JTI=<jti>}.</li>
+ * <li>Server-side apply of Roles and RoleBindings ({@code PATCH} with {@code application/apply-patch+yaml}):
+ * stored as create-or-replace, with the field manager in {@code managedFields}, so what maas-api applies is
+ * there to read (and to authorize with); every apply is recorded ({@link #applied()}). A real server
+ * merges the fields of other managers; here the apply replaces the object.</li>
  * <li>SubjectAccessReview: answered by {@link RbacAuthorizer} from the Roles, ClusterRoles, RoleBindings
  * and ClusterRoleBindings stored here (201 with {@code status.allowed}; 422 for a review without user and
  * groups or without attributes); {@link #subjectAccessReviews()} counts them.</li>
@@ -98,6 +102,13 @@ public class KubernetesApiStub extends Dispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ADMIN_USER_AGENT = "kubernetes-api-stub-admin";
 
+    static final Pattern RBAC_APPLY_PATH =
+            Pattern.compile("(/apis/rbac\\.authorization\\.k8s\\.io/v1/namespaces/[^/]+/(?:roles|rolebindings))/([^/?]+)\\?(.*)");
+
+    /** One server-side apply received: path without query, the query, and what was sent. */
+    public record Applied(String path, String query, String contentType, String userAgent, JsonNode body) {
+    }
+
     /** A person with a cluster token, e.g. from an OIDC login. */
     public record User(String username, List<String> groups) {
     }
@@ -109,6 +120,8 @@ public class KubernetesApiStub extends Dispatcher {
     private KubernetesMockServer server;
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<Applied> applied = new CopyOnWriteArrayList<>();
+    private final Map<String, List<String>> requestsByAgent = new ConcurrentHashMap<>();
     private final byte[] signingKey = new byte[32];
     private final Map<String, List<String>> servedGroups = new ConcurrentHashMap<>();
     private final RbacAuthorizer rbac = new RbacAuthorizer(this::stored);
@@ -176,6 +189,16 @@ public class KubernetesApiStub extends Dispatcher {
     /** Every request so far, as "METHOD path?query", watches included. */
     public List<String> requests() {
         return List.copyOf(requests);
+    }
+
+    /** The requests of the clients with this User-Agent, as "METHOD path?query": what their RBAC must allow. */
+    public List<String> requestsFrom(String userAgent) {
+        return List.copyOf(requestsByAgent.getOrDefault(userAgent, List.of()));
+    }
+
+    /** Every server-side apply of a Role or RoleBinding so far, in order. */
+    public List<Applied> applied() {
+        return List.copyOf(applied);
     }
 
     /** Like installing a CRD: API discovery lists the group with these versions, the first preferred. */
@@ -269,6 +292,10 @@ public class KubernetesApiStub extends Dispatcher {
         String method = request.getMethod();
         String path = request.getPath();
         record(method, path);
+        String agent = request.getHeader("User-Agent");
+        if (agent != null) {
+            requestsByAgent.computeIfAbsent(agent, a -> new CopyOnWriteArrayList<>()).add(method + " " + path);
+        }
         int failure = failAllWith != 0 ? failAllWith
                 : ADMIN_USER_AGENT.equals(request.getHeader("User-Agent")) ? 0 : failOthersWith;
         if (failure != 0) {
@@ -281,6 +308,12 @@ public class KubernetesApiStub extends Dispatcher {
         try {
             if ("POST".equals(method) && REVIEW_PATH.equals(path)) {
                 return tokenReview(JSON.readTree(request.getUtf8Body()));
+            }
+            Matcher apply = RBAC_APPLY_PATH.matcher(path);
+            String contentType = request.getHeader("Content-Type");
+            if ("PATCH".equals(method) && apply.matches() && contentType != null
+                    && contentType.startsWith("application/apply-patch")) {
+                return applyRbac(request, apply.group(1), apply.group(2), apply.group(3));
             }
             if ("GET".equals(method) && path.startsWith("/apis/") && servedGroups.containsKey(path.substring(6))) {
                 return apiGroup(path.substring(6));
@@ -321,6 +354,33 @@ public class KubernetesApiStub extends Dispatcher {
     /** Remembers a request for {@link #requests()}; a long-running server may count instead. */
     protected void record(String method, String path) {
         requests.add(method + " " + path);
+    }
+
+    /** Create-or-replace, as the real server's apply ends up for an object only one manager writes. */
+    private MockResponse applyRbac(RecordedRequest request, String collection, String name, String query)
+            throws java.io.IOException {
+        ObjectNode body = (ObjectNode) JSON.readTree(request.getUtf8Body());
+        applied.add(new Applied(collection + "/" + name, query, request.getHeader("Content-Type"),
+                request.getHeader("User-Agent"), body.deepCopy()));
+        String manager = query.replaceAll(".*(?:^|&)fieldManager=([^&]*).*", "$1");
+        if (!query.contains("fieldManager=")) {
+            return status(422, "Invalid", "fieldManager is required for apply requests");
+        }
+        ObjectNode metadata = (ObjectNode) body.path("metadata");
+        metadata.putArray("managedFields").addObject().put("manager", manager).put("operation", "Apply")
+                .put("apiVersion", body.path("apiVersion").asText());
+        MockResponse existing = crud.handleGet(collection + "/" + name);
+        io.fabric8.mockwebserver.http.Headers headers = io.fabric8.mockwebserver.http.Headers.builder()
+                .add("Content-Type", "application/json").build();
+        if (existing.code() == 200) {
+            JsonNode live = JSON.readTree(existing.getBody().readUtf8());
+            metadata.set("uid", live.path("metadata").path("uid"));
+            metadata.set("resourceVersion", live.path("metadata").path("resourceVersion"));
+            return crud.handleUpdate(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, collection + "/" + name, headers,
+                    new io.fabric8.mockwebserver.http.Buffer(body.toString().getBytes(StandardCharsets.UTF_8))));
+        }
+        return crud.handleCreate(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collection, headers,
+                new io.fabric8.mockwebserver.http.Buffer(body.toString().getBytes(StandardCharsets.UTF_8))));
     }
 
     private MockResponse tokenRequest(String namespace, String name, JsonNode body) {
