@@ -151,6 +151,11 @@ final class GroupRevoker implements AutoCloseable {
     private void checkEveryAccount() {
         TierIndex index = ready();
         if (index == null) {
+            SharedIndexInformer<GenericKubernetesResource> informer = groups;
+            if (leadership.isLeader() && informer != null && !informer.hasSynced()) {
+                // Leading before the Groups are listed: check again soon rather than at the next resync.
+                worker.schedule(this::checkEveryAccount, 1, TimeUnit.SECONDS);
+            }
             return;
         }
         List<ServiceAccount> accounts = client.serviceAccounts().inAnyNamespace()
@@ -211,7 +216,8 @@ final class GroupRevoker implements AutoCloseable {
         }
     }
 
-    private Set<String> groupsOf(String user) {
+    /** The Group objects that hold the user now, as this replica's informer has them. */
+    Set<String> groupsOf(String user) {
         Set<String> names = new HashSet<>();
         for (GenericKubernetesResource group : groups.getIndexer().byIndex(BY_USER, user)) {
             names.add(group.getMetadata().getName());

@@ -73,7 +73,7 @@ class OptInRbacCoversCallsTest {
                 .until(() -> api.requestsFrom("elector").stream().filter(r -> r.startsWith("PATCH")).count() >= 2);
         leadership.close(); // releases the Lease
         List<String> calls = api.requestsFrom("elector");
-        for (String overlay : List.of("overlays/policy-reconcile", "overlays/model-access")) {
+        for (String overlay : List.of("overlays/policy-reconcile", "overlays/model-access", "overlays/group-revocation")) {
             assertAllowed(overlay, calls);
         }
     }
