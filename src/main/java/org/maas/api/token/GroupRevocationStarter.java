@@ -1,6 +1,7 @@
 package org.maas.api.token;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,18 +25,18 @@ class GroupRevocationStarter {
     private final MaasConfig config;
     private final TierCatalog catalog;
     private final MaasIdentity identity;
-    private final TokenMetrics metrics;
+    private final MeterRegistry registry;
     private final Instance<KubernetesClient> client;
     private final Informers informers;
     private final Leadership leadership;
     private volatile GroupRevoker revoker;
 
-    GroupRevocationStarter(MaasConfig config, TierCatalog catalog, MaasIdentity identity, TokenMetrics metrics,
+    GroupRevocationStarter(MaasConfig config, TierCatalog catalog, MaasIdentity identity, MeterRegistry registry,
                            Instance<KubernetesClient> client, Informers informers, Leadership leadership) {
         this.config = config;
         this.catalog = catalog;
         this.identity = identity;
-        this.metrics = metrics;
+        this.registry = registry;
         this.client = client;
         this.informers = informers;
         this.leadership = leadership;
@@ -47,7 +48,7 @@ class GroupRevocationStarter {
             return;
         }
         GroupRevoker started = new GroupRevoker(client.get(), new GroupRevoker.Settings(mode,
-                config.revocation().resyncInterval()), leadership, identity, catalog::current, metrics);
+                config.revocation().resyncInterval()), leadership, identity, catalog::current, registry);
         informers.own("group-revocation", started);
         informers.start(Informers.Spec.reporting("openshift-groups",
                 "list and watch groups.user.openshift.io (cluster scope)"), started::informer);

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -37,7 +38,7 @@ import org.maas.api.tier.TierIndex;
  * All work runs on one thread. In {@link GroupChange#DRY_RUN} nothing is deleted: each account that would be
  * is logged, audited and counted once.
  */
-final class GroupRevoker implements AutoCloseable {
+public final class GroupRevoker implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GroupRevoker.class);
     static final ResourceDefinitionContext GROUPS = new ResourceDefinitionContext.Builder()
@@ -48,7 +49,8 @@ final class GroupRevoker implements AutoCloseable {
     static final String DRY_RUN = "group_change_dry_run";
     static final String FAILED = "group_change_failed";
 
-    record Settings(GroupChange mode, Duration resyncInterval) {
+    /** Dry run or on, and how often the leader checks every account. */
+    public record Settings(GroupChange mode, Duration resyncInterval) {
     }
 
     private final KubernetesClient client;
@@ -64,14 +66,14 @@ final class GroupRevoker implements AutoCloseable {
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private volatile SharedIndexInformer<GenericKubernetesResource> groups;
 
-    GroupRevoker(KubernetesClient client, Settings settings, Leadership leadership, MaasIdentity identity,
-                 Supplier<TierIndex> tiers, TokenMetrics metrics) {
+    public GroupRevoker(KubernetesClient client, Settings settings, Leadership leadership, MaasIdentity identity,
+                        Supplier<TierIndex> tiers, MeterRegistry registry) {
         this.client = client;
         this.settings = settings;
         this.leadership = leadership;
         this.identity = identity;
         this.tiers = tiers;
-        this.metrics = metrics;
+        this.metrics = new TokenMetrics(registry); // the same meters as the mint's and revoke's
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "group-revoker");
             thread.setDaemon(true);
@@ -80,7 +82,7 @@ final class GroupRevoker implements AutoCloseable {
     }
 
     /** The informer on every Group, indexed by user, not started; removals reach this revoker. */
-    SharedIndexInformer<GenericKubernetesResource> informer(KubernetesClient kubernetes) {
+    public SharedIndexInformer<GenericKubernetesResource> informer(KubernetesClient kubernetes) {
         SharedIndexInformer<GenericKubernetesResource> built = kubernetes.genericKubernetesResources(GROUPS)
                 .runnableInformer(0);
         built.addIndexers(Map.of(BY_USER, GroupRevoker::users));
@@ -110,19 +112,19 @@ final class GroupRevoker implements AutoCloseable {
     }
 
     /** Joins the leader election (a full check on becoming leader) and starts the periodic resync. */
-    void start() {
+    public void start() {
         leadership.join("group revocation (" + settings.mode() + ")", this::checkAll, () -> { });
         long resync = settings.resyncInterval().toMillis();
         worker.scheduleWithFixedDelay(this::checkEveryAccount, resync, resync, TimeUnit.MILLISECONDS);
     }
 
     /** Every managed account against the Groups and the tier config (a tier config change, a resync). */
-    Future<?> checkAll() {
+    public Future<?> checkAll() {
         return queue(this::checkEveryAccount);
     }
 
     /** These users' accounts. */
-    Future<?> check(Collection<String> users) {
+    public Future<?> check(Collection<String> users) {
         List<String> copy = List.copyOf(users);
         return queue(() -> copy.forEach(this::checkUser));
     }
@@ -217,7 +219,7 @@ final class GroupRevoker implements AutoCloseable {
     }
 
     /** The Group objects that hold the user now, as this replica's informer has them. */
-    Set<String> groupsOf(String user) {
+    public Set<String> groupsOf(String user) {
         Set<String> names = new HashSet<>();
         for (GenericKubernetesResource group : groups.getIndexer().byIndex(BY_USER, user)) {
             names.add(group.getMetadata().getName());

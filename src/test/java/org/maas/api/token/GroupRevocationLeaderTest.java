@@ -62,7 +62,7 @@ class GroupRevocationLeaderTest {
                         + "- {name: premium, level: 1, groups: [premium-users]}\n"), IDENTITY, Optional.empty());
         Leadership follower = leadership(own, "replica-b");
         GroupRevoker revoker = new GroupRevoker(own, new GroupRevoker.Settings(GroupChange.ON, Duration.ofHours(1)),
-                follower, IDENTITY, () -> tiers, new TokenMetrics(new SimpleMeterRegistry()));
+                follower, IDENTITY, () -> tiers, new SimpleMeterRegistry());
         closing.add(revoker);
         GroupFixtures.setUsers(api.client(), "premium-users", "alice");
         GroupFixtures.managedAccount(api.client(), IDENTITY, "premium", "alice");
