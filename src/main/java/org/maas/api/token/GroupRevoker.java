@@ -115,7 +115,7 @@ public final class GroupRevoker implements AutoCloseable {
     public void start() {
         leadership.join("group revocation (" + settings.mode() + ")", this::checkAll, () -> { });
         long resync = settings.resyncInterval().toMillis();
-        worker.scheduleWithFixedDelay(this::checkEveryAccount, resync, resync, TimeUnit.MILLISECONDS);
+        worker.scheduleWithFixedDelay(() -> safely(this::checkEveryAccount), resync, resync, TimeUnit.MILLISECONDS);
     }
 
     /** Every managed account against the Groups and the tier config (a tier config change, a resync). */
@@ -132,15 +132,18 @@ public final class GroupRevoker implements AutoCloseable {
     /** Never throws: callers include the tier catalog and the informer's thread. */
     private Future<?> queue(Runnable work) {
         try {
-            return worker.submit(() -> {
-                try {
-                    work.run();
-                } catch (RuntimeException e) { // the resync must survive anything; the next one retries
-                    LOG.errorf(e, "group revocation check failed; retried at the next change or resync");
-                }
-            });
+            return worker.submit(() -> safely(work));
         } catch (RejectedExecutionException e) { // closed: shutting down
             return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /** A scheduled task that throws is never run again: the resync must survive anything, and retries. */
+    private static void safely(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "group revocation check failed; retried at the next change or resync");
         }
     }
 
@@ -156,7 +159,7 @@ public final class GroupRevoker implements AutoCloseable {
             SharedIndexInformer<GenericKubernetesResource> informer = groups;
             if (leadership.isLeader() && informer != null && !informer.hasSynced()) {
                 // Leading before the Groups are listed: check again soon rather than at the next resync.
-                worker.schedule(this::checkEveryAccount, 1, TimeUnit.SECONDS);
+                worker.schedule(() -> safely(this::checkEveryAccount), 1, TimeUnit.SECONDS);
             }
             return;
         }

@@ -87,6 +87,29 @@ class GroupRevocationLeaderTest {
         assertEquals(1, api.requestsFrom("replica-b").stream().filter(r -> r.startsWith("DELETE")).count());
     }
 
+    @Test
+    void aFailingResyncDoesNotStopTheNextOnes() throws Exception {
+        KubernetesClient own = client("replica-c");
+        TierIndex tiers = new TierIndex(1, "test", new TierConfigParser(IDENTITY).parse(
+                "- {name: premium, level: 1, groups: [premium-users]}\n"), IDENTITY, Optional.empty());
+        GroupRevoker revoker = new GroupRevoker(own, new GroupRevoker.Settings(GroupChange.ON, Duration.ofMillis(100)),
+                leadership(own, "replica-c"), IDENTITY, () -> tiers, new SimpleMeterRegistry());
+        closing.add(revoker);
+        GroupFixtures.setUsers(api.client(), "premium-users");
+        GroupFixtures.managedAccount(api.client(), IDENTITY, "premium", "alice"); // no longer in premium-users
+        api.forbid("GET", "/api/v1/serviceaccounts"); // listing the accounts fails, as without RBAC
+        SharedIndexInformer<GenericKubernetesResource> informer = revoker.informer(own);
+        closing.add(informer::close);
+        informer.start();
+        revoker.start();
+        await("several resyncs refused").atMost(WITHIN).until(() -> api.requestsFrom("replica-c").stream()
+                .filter(r -> r.startsWith("GET /api/v1/serviceaccounts")).count() >= 3);
+        assertNotNull(account(api.client(), IDENTITY, "premium", "alice"));
+        api.recover();
+        await("a later resync revokes").atMost(WITHIN)
+                .until(() -> account(api.client(), IDENTITY, "premium", "alice") == null);
+    }
+
     private Leadership leadership(KubernetesClient client, String identity) {
         Leadership leadership = new Leadership(client, new Leadership.Settings("maas-api", "maas-api-policies", identity,
                 Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200)));
