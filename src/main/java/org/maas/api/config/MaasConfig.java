@@ -45,6 +45,25 @@ public interface MaasConfig {
 
     Models models();
 
+    Revocation revocation();
+
+    interface Revocation {
+        /**
+         * What a user leaving an OpenShift Group (or a Group deleted, or a tier config change) does to the
+         * ServiceAccounts they hold in tiers no longer theirs: OFF nothing, DRY_RUN log and count only,
+         * ON delete them (their tokens with them). Leader-elected; needs overlays/group-revocation.
+         */
+        @WithDefault("off")
+        GroupChange onGroupChange();
+
+        /** How often the leader re-checks every managed ServiceAccount against the Groups (missed events). */
+        @WithDefault("5m")
+        @PositiveDuration
+        Duration resyncInterval();
+
+        enum GroupChange { OFF, DRY_RUN, ON }
+    }
+
     interface Models {
         /**
          * How long a decision whether a caller's MaaS identity may use a model (a SubjectAccessReview) is

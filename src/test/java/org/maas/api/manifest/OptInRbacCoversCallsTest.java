@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -24,9 +25,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.maas.api.config.MaasConfig.Revocation.GroupChange;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.kubernetes.Leadership;
 import org.maas.api.model.ModelAccessReconciler;
+import org.maas.api.token.GroupRevoker;
 import org.maas.api.testing.Identities;
 import org.maas.api.testing.KubernetesApiStub;
 import org.maas.api.tier.TierConfigParser;
@@ -73,7 +76,7 @@ class OptInRbacCoversCallsTest {
                 .until(() -> api.requestsFrom("elector").stream().filter(r -> r.startsWith("PATCH")).count() >= 2);
         leadership.close(); // releases the Lease
         List<String> calls = api.requestsFrom("elector");
-        for (String overlay : List.of("overlays/policy-reconcile", "overlays/model-access")) {
+        for (String overlay : List.of("overlays/policy-reconcile", "overlays/model-access", "overlays/group-revocation")) {
             assertAllowed(overlay, calls);
         }
     }
@@ -123,8 +126,52 @@ class OptInRbacCoversCallsTest {
         assertAllowed("overlays/model-access", calls);
     }
 
+    @Test
+    void theGroupRevokerCallsAreAllowedByItsOverlayAndTheBaseRbac() throws Exception {
+        KubernetesClient own = client("revoker");
+        MaasIdentity identity = Identities.forGateway("gw");
+        TierIndex tiers = new TierIndex(1, "test", new TierConfigParser(identity).parse(
+                "- {name: premium, level: 1, groups: [premium-users]}\n"), identity, Optional.empty());
+        GroupRevoker revoker = new GroupRevoker(own, new GroupRevoker.Settings(GroupChange.ON, Duration.ofHours(1)),
+                leadership(own, "revoker"), identity, () -> tiers, new SimpleMeterRegistry());
+        closing.add(revoker);
+        ResourceDefinitionContext groups = new ResourceDefinitionContext.Builder().withGroup("user.openshift.io")
+                .withVersion("v1").withKind("Group").withPlural("groups").withNamespaced(false).build();
+        api.client().genericKubernetesResources(groups).resource(new GenericKubernetesResourceBuilder()
+                .withApiVersion("user.openshift.io/v1").withKind("Group").withNewMetadata().withName("premium-users")
+                .endMetadata().withAdditionalProperties(Map.of("users", List.of("alice"))).build()).create();
+        api.client().serviceAccounts().inNamespace("gw-tier-premium").resource(new ServiceAccountBuilder()
+                .withNewMetadata().withName(identity.serviceAccountName("alice")).withNamespace("gw-tier-premium")
+                .withLabels(Map.of("app.kubernetes.io/managed-by", "maas-api", "maas.opendatahub.io/tier", "premium"))
+                .withAnnotations(Map.of("maas.opendatahub.io/username", "alice")).endMetadata().build()).create();
+        SharedIndexInformer<GenericKubernetesResource> informer = revoker.informer(own);
+        closing.add(informer::close);
+        informer.start();
+        revoker.start();
+        await("leads, with the Groups listed").atMost(WITHIN).until(() -> informer.hasSynced()
+                && api.requestsFrom("revoker").stream().anyMatch(r -> r.contains("/serviceaccounts")));
+        api.client().genericKubernetesResources(groups).withName("premium-users").edit(g -> {
+            g.getAdditionalProperties().put("users", List.of());
+            return g;
+        });
+        await("revoked").atMost(WITHIN).until(() -> api.client().serviceAccounts().inNamespace("gw-tier-premium")
+                .withName(identity.serviceAccountName("alice")).get() == null);
+
+        List<String> calls = api.requestsFrom("revoker");
+        for (String verb : List.of("watch", "list", "delete")) {
+            assertTrue(calls.stream().map(OptInRbacCoversCallsTest::attributes).anyMatch(a -> a != null && a.verb().equals(verb)),
+                    "the scenario made a " + verb + " call: " + calls);
+        }
+        List<ObjectNode> rbac = new ArrayList<>(ManifestFiles.kustomize("overlays/group-revocation"));
+        rbac.addAll(ManifestFiles.read(ManifestFiles.path("src/main/kubernetes/kubernetes.yml")));
+        assertAllowed("overlays/group-revocation with the base RBAC", rbac, calls);
+    }
+
     private void assertAllowed(String overlay, List<String> calls) {
-        List<ObjectNode> objects = ManifestFiles.kustomize(overlay);
+        assertAllowed(overlay, ManifestFiles.kustomize(overlay), calls);
+    }
+
+    private void assertAllowed(String overlay, List<ObjectNode> objects, List<String> calls) {
         List<String> refused = new ArrayList<>();
         for (String call : calls) {
             Attributes attributes = attributes(call);
