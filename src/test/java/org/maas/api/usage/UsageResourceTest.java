@@ -103,6 +103,13 @@ class UsageResourceTest {
         }
         assertTrue(LimitadorFake.REQUESTS.contains("/counters/" + ns + "%2Fllama-kserve-route"),
                 "the namespace's '/' is percent-encoded: " + LimitadorFake.REQUESTS);
+
+        // pat's MaaS token is counted as the same userid (its ServiceAccount), so it sees the same numbers
+        String maasToken = given().auth().oauth2(pat).post("/v1/tokens").then().statusCode(201).extract().path("token");
+        Map<String, Map<String, Object>> withToken = entries(usage(maasToken), PREMIUM_MODELS);
+        assertEquals(withoutResets(byKey), withoutResets(withToken));
+        // docs/tokens.md shows this answer
+        System.out.println("GET /v1/usage answered: " + given().auth().oauth2(pat).get("/v1/usage").asString());
     }
 
     @Test
@@ -173,6 +180,11 @@ class UsageResourceTest {
         List<Map<String, Object>> usage = answer.getList("usage");
         return usage.stream().filter(e -> models.contains((String) e.get("model")))
                 .collect(Collectors.toMap(e -> e.get("model") + " " + e.get("limit"), e -> e));
+    }
+
+    private static Map<String, Map<String, Object>> withoutResets(Map<String, Map<String, Object>> entries) {
+        return entries.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().entrySet().stream()
+                .filter(f -> !f.getKey().equals("resetsInSeconds")).collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
     }
 
     private static Map<String, Object> withoutResets(Map<String, Object> entry) {
