@@ -47,6 +47,9 @@ class UsageResourceTest {
     @KubernetesTestServer
     KubernetesApiStub api;
 
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     ModelFixtures fixtures;
 
     @BeforeEach
@@ -168,6 +171,35 @@ class UsageResourceTest {
     void noTokenIs401InTheJsonShape() {
         given().get("/v1/usage").then().statusCode(401).header("WWW-Authenticate", "Bearer")
                 .body("error", equalTo("unauthorized"));
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesGetUsage() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.'/v1/usage'.get.operationId", equalTo("getUsage"))
+                .body("paths.'/v1/usage'.get.responses.'200'.content.'application/json'.examples", notNullValue())
+                .body("paths.'/v1/usage'.get.responses.'401'.headers.'WWW-Authenticate'", notNullValue())
+                .body("paths.'/v1/usage'.get.responses.'403'.content.'application/json'.examples", notNullValue())
+                .body("paths.'/v1/usage'.get.responses.'503'.headers.'Retry-After'", notNullValue())
+                .body("paths.'/v1/usage'.get.responses.'503'.content.'application/json'.examples", notNullValue())
+                .body("components.schemas.UsageEntry.required", org.hamcrest.Matchers.hasItems("model", "limit", "kind",
+                        "window", "max", "used", "remaining", "resetsInSeconds"));
+    }
+
+    @Test
+    void answersAreCountedByOutcomeAndLimitadorReadsTimed() {
+        double before = registry.counter("maas_usage_requests", "outcome", "unauthorized").count();
+        given().auth().oauth2("not-a-token").get("/v1/usage").then().statusCode(401);
+        assertEquals(before + 1, registry.counter("maas_usage_requests", "outcome", "unauthorized").count());
+
+        String ns = "usage-metrics";
+        fixtures.onGateway(ns, "timed", "org/timed");
+        fixtures.grant(ns, "timed", IDENTITY.tierGroup("free"));
+        String tim = api.addUser("tim", "system:authenticated");
+        await().atMost(INFORMERS).until(() -> entries(usage(tim), Set.of("org/timed")).size() == 2);
+        assertTrue(registry.find("maas_limitador_request_duration").tag("outcome", "ok").timer().count() > 0);
+        assertTrue(registry.find("maas_usage_requests").tags("outcome", "ok").counter() != null
+                || registry.find("maas_usage_requests").tags("outcome", "partial").counter() != null);
     }
 
     private static JsonPath usage(String token) {
