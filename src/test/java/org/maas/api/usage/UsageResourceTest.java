@@ -111,7 +111,7 @@ class UsageResourceTest {
         String maasToken = given().auth().oauth2(pat).post("/v1/tokens").then().statusCode(201).extract().path("token");
         Map<String, Map<String, Object>> withToken = entries(usage(maasToken), PREMIUM_MODELS);
         assertEquals(allWithoutResets(byKey), allWithoutResets(withToken));
-        // docs/tokens.md shows this answer
+        // for a look at the whole answer in the test log
         System.out.println("GET /v1/usage answered: " + given().auth().oauth2(pat).get("/v1/usage").asString());
     }
 
