@@ -64,6 +64,39 @@ public interface MaasConfig {
         enum GroupChange { OFF, DRY_RUN, ON }
     }
 
+    Usage usage();
+
+    /** GET /v1/usage: the caller's counters, read from Limitador's HTTP API. */
+    interface Usage {
+        /** Limitador's HTTP API (no authentication: overlays/limitador-network-policy admits only maas-api). */
+        @WithDefault("http://limitador-limitador.kuadrant-system.svc:8080")
+        @Pattern(regexp = "https?://[^/?#\\s]+/?", message = "must be an http(s) URL with no path, e.g. http://limitador-limitador.kuadrant-system.svc:8080")
+        String limitadorUrl();
+
+        /**
+         * One Limitador answer, connection included; a model whose counters did not come within it is left
+         * out (partial). Keep it under maas.kubernetes.request-deadline.
+         */
+        @WithDefault("2s")
+        @PositiveDuration
+        Duration limitadorTimeout();
+
+        /** Limitador requests in flight at once, across all requests of a replica; more wait in line. */
+        @WithDefault("8")
+        @Positive
+        int maxConcurrentRequests();
+
+        /** How long one route's counters are reused: a polling UI does not load Limitador. */
+        @WithDefault("5s")
+        @PositiveDuration
+        Duration cacheTtl();
+
+        /** At most this many routes' counters cached. */
+        @WithDefault("1000")
+        @Positive
+        int cacheMaxEntries();
+    }
+
     interface Models {
         /**
          * How long a decision whether a caller's MaaS identity may use a model (a SubjectAccessReview) is

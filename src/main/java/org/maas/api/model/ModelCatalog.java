@@ -177,7 +177,7 @@ public class ModelCatalog {
         for (GenericKubernetesResource service : services.getStore().list()) {
             JsonNode json = JSON.valueToTree(service);
             if (reader.attached(json, this::route)) {
-                models.add(reader.model(json));
+                models.add(reader.model(json, this::route));
             }
         }
         models.sort(Comparator.comparing(Model::namespace).thenComparing(Model::name));

@@ -65,12 +65,53 @@ final class ModelReader {
         return false;
     }
 
-    Model model(JsonNode service) {
+    Model model(JsonNode service, Function<String, JsonNode> routes) {
         JsonNode metadata = service.path("metadata");
         String name = metadata.path("name").asText();
         String servedName = service.path("spec").path("model").path("name").asText("");
         return new Model(metadata.path("namespace").asText(), name, servedName.isBlank() ? name : servedName,
-                created(metadata.path("creationTimestamp").asText("")), url(service.path("status")), ready(service));
+                created(metadata.path("creationTimestamp").asText("")), url(service.path("status")), ready(service),
+                route(service, routes));
+    }
+
+    /**
+     * The HTTPRoute that serves the model, {@code <namespace>/<name>}: the first route named in
+     * {@code spec.router.route.http.refs} whose parent is the MaaS gateway, else the first one named there;
+     * with no refs, the route KServe manages for it, named {@code kmeta.ChildName(<name>, "-kserve-route")}
+     * in its namespace (KServe's llmisvc controller).
+     */
+    String route(JsonNode service, Function<String, JsonNode> routes) {
+        String namespace = service.path("metadata").path("namespace").asText();
+        String first = null;
+        for (JsonNode ref : service.path("spec").path("router").path("route").path("http").path("refs")) {
+            String key = namespace + "/" + ref.path("name").asText();
+            JsonNode route = routes.apply(key);
+            if (route != null && hasGatewayParent(route.path("spec"), namespace)) {
+                return key;
+            }
+            first = first == null ? key : first;
+        }
+        return first != null ? first : namespace + "/" + childName(service.path("metadata").path("name").asText(),
+                MANAGED_ROUTE_SUFFIX);
+    }
+
+    static final String MANAGED_ROUTE_SUFFIX = "-kserve-route";
+    private static final int LONGEST_NAME = 63;
+    private static final int MD5_HEX = 32;
+
+    /** knative.dev/pkg/kmeta.ChildName for a suffix shorter than 31: a long parent is cut and its md5 appended. */
+    static String childName(String parent, String suffix) {
+        if (parent.length() <= LONGEST_NAME - suffix.length()) {
+            return parent + suffix;
+        }
+        try {
+            byte[] md5 = java.security.MessageDigest.getInstance("MD5")
+                    .digest(parent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return parent.substring(0, LONGEST_NAME - MD5_HEX - suffix.length()) + java.util.HexFormat.of().formatHex(md5)
+                    + suffix;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has MD5", e);
+        }
     }
 
     private static long created(String timestamp) {

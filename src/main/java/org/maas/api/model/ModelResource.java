@@ -21,7 +21,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.maas.api.error.ApiError;
 import org.maas.api.identity.Caller;
 import org.maas.api.identity.CallerAuthenticator;
-import org.maas.api.identity.MaasIdentity;
 import org.maas.api.kubernetes.KubernetesGuard;
 import org.maas.api.tier.TierCatalog;
 
@@ -35,18 +34,13 @@ public class ModelResource {
 
     private final CallerAuthenticator authenticator;
     private final TierCatalog tiers;
-    private final MaasIdentity identity;
-    private final ModelCatalog catalog;
-    private final ModelAccess access;
+    private final VisibleModels visible;
     private final KubernetesGuard kubernetes;
 
-    ModelResource(CallerAuthenticator authenticator, TierCatalog tiers, MaasIdentity identity, ModelCatalog catalog,
-            ModelAccess access, KubernetesGuard kubernetes) {
+    ModelResource(CallerAuthenticator authenticator, TierCatalog tiers, VisibleModels visible, KubernetesGuard kubernetes) {
         this.authenticator = authenticator;
         this.tiers = tiers;
-        this.identity = identity;
-        this.catalog = catalog;
-        this.access = access;
+        this.visible = visible;
         this.kubernetes = kubernetes;
     }
 
@@ -87,8 +81,7 @@ public class ModelResource {
         List<ModelInfo> models = kubernetes.call(() -> {
             Caller caller = authenticator.anyCaller(authorization);
             String tier = tiers.match(caller.groups()).requireTier().name();
-            ModelAccess.Identity who = ModelAccess.identityOf(caller, tier, identity);
-            return access.visible(who, catalog.models()).stream().map(ModelInfo::of).toList();
+            return visible.of(caller, tier).stream().map(ModelInfo::of).toList();
         });
         return Response.ok(ModelList.of(models)).header("Cache-Control", "no-store").build();
     }

@@ -38,11 +38,14 @@ class MaasApiRouteTest {
         String predicate = maasTokens.path("when").get(0).path("predicate").asText();
         assertEquals(1, maasTokens.path("when").size());
         assertTrue(applies(predicate, "GET", "/maas-api/v1/models"));
+        assertTrue(applies(predicate, "GET", "/maas-api/v1/usage"), "GET /v1/usage takes MaaS tokens (UsageResource)");
         for (String path : List.of("/maas-api/v1/tokens", "/maas-api/v1/models/x", "/maas-api/v1/modelsx",
+                "/maas-api/v1/usage/x", "/llm/model/v1/usage",
                 "/maas-api/v1/tiers/me", "/maas-api/v1/keys", "/llm/model/v1/models")) {
             assertFalse(applies(predicate, "GET", path), path);
         }
         assertFalse(applies(predicate, "POST", "/maas-api/v1/models"));
+        assertFalse(applies(predicate, "POST", "/maas-api/v1/usage"));
         assertFalse(applies(predicate, "DELETE", "/maas-api/v1/models"));
     }
 

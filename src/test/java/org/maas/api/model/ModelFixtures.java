@@ -16,15 +16,15 @@ import java.util.Map;
  * LLMInferenceServices, HTTPRoutes and the RBAC that grants a tier a model, stored as an admin (or KServe)
  * would store them. YAML as in the CRDs (../shared/schemas/crds).
  */
-final class ModelFixtures {
+public final class ModelFixtures {
 
-    static final String GATEWAY = "maas-default-gateway";
+    public static final String GATEWAY = "maas-default-gateway";
     static final String GATEWAY_NAMESPACE = "openshift-ingress";
 
     private final NamespacedKubernetesClient client;
     private final String version;
 
-    ModelFixtures(NamespacedKubernetesClient client, String version) {
+    public ModelFixtures(NamespacedKubernetesClient client, String version) {
         this.client = client;
         this.version = version;
     }
@@ -39,7 +39,7 @@ final class ModelFixtures {
             .withNamespaced(true).build();
 
     /** A ready model on the gateway (spec.router.gateway.refs), with an external and an internal address. */
-    GenericKubernetesResource onGateway(String namespace, String name, String servedName) {
+    public GenericKubernetesResource onGateway(String namespace, String name, String servedName) {
         return store(namespace, name, """
                 spec:
                   model:
@@ -54,7 +54,7 @@ final class ModelFixtures {
     }
 
     /** A model whose router block is given (indented under spec.router), ready or not. */
-    GenericKubernetesResource withRouter(String namespace, String name, String router, boolean ready) {
+    public GenericKubernetesResource withRouter(String namespace, String name, String router, boolean ready) {
         return store(namespace, name, "spec:\n  model:\n    uri: hf://org/model\n  router:\n"
                 + router.stripIndent().lines().map(l -> "    " + l).reduce("", (a, b) -> a + b + "\n"), ready);
     }
@@ -93,7 +93,7 @@ final class ModelFixtures {
         return client.genericKubernetesResources(services(version)).inNamespace(namespace).resource(created).updateStatus();
     }
 
-    void route(String namespace, String name, String parentGateway, String parentNamespace) {
+    public void route(String namespace, String name, String parentGateway, String parentNamespace) {
         GenericKubernetesResource route = Serialization.unmarshal("""
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: HTTPRoute
@@ -109,7 +109,7 @@ final class ModelFixtures {
     }
 
     /** What an admin writes today (docs/deployment.md step 5): post on this model for these groups. */
-    void grant(String namespace, String model, String... groups) {
+    public void grant(String namespace, String model, String... groups) {
         client.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata()
                 .withName(model + "-post").withNamespace(namespace).endMetadata()
                 .withRules(new PolicyRuleBuilder().withApiGroups("serving.kserve.io").withResources("llminferenceservices")

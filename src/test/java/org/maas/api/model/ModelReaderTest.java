@@ -30,7 +30,7 @@ class ModelReaderTest {
 
     @Test
     void aReadyModelWithoutAServedNameOrAddress() throws Exception {
-        Model model = reader.model(yaml(READY));
+        Model model = reader.model(yaml(READY), route -> null);
         assertEquals("llama", model.id(), "metadata.name when spec.model.name is unset");
         assertEquals("llm", model.namespace());
         assertEquals(java.time.Instant.parse("2026-11-26T16:30:00Z").getEpochSecond(), model.created());
