@@ -292,6 +292,11 @@ public interface MaasConfig {
         @WithDefault("24h")
         @PositiveDuration
         Duration cleanupGrace();
+
+        /** How often the leader deletes the Secrets of keys expired longer than cleanup-grace ago. */
+        @WithDefault("1h")
+        @PositiveDuration
+        Duration cleanupInterval();
     }
 
     @ConsistentSettings

@@ -47,9 +47,11 @@ class ApiKeyService {
     private final MaasIdentity identity;
     private final Expiration expiration;
     private final int maxPerUser;
+    private final ExpiredKeyCleanupSchedule cleanup;
 
     ApiKeyService(TierCatalog tiers, ManagedObjectCache cache, ServiceAccountStore accounts, ApiKeyStore keys,
-                  TokenIssuer issuer, ApiKeyMetrics metrics, MaasIdentity identity, MaasConfig config) {
+                  TokenIssuer issuer, ApiKeyMetrics metrics, MaasIdentity identity, MaasConfig config,
+                  ExpiredKeyCleanupSchedule cleanup) {
         this.tiers = tiers;
         this.cache = cache;
         this.accounts = accounts;
@@ -60,9 +62,11 @@ class ApiKeyService {
         MaasConfig.ApiKeys settings = config.apiKeys();
         this.expiration = new Expiration(settings.minExpiration(), settings.maxExpiration(), settings.defaultExpiration());
         this.maxPerUser = settings.maxPerUser();
+        this.cleanup = cleanup;
     }
 
     CreatedApiKey create(Caller.Person caller, CreateApiKeyRequest request) {
+        cleanup.ensureJoined(); // keys exist from here on: someone must delete them once long expired
         String account = identity.serviceAccountName(caller.username());
         String tier = null;
         String namespace = null;
@@ -189,6 +193,7 @@ class ApiKeyService {
 
     /** The caller's keys in every tier namespace, newest first, expired ones included. */
     List<ApiKeyInfo> list(Caller.Person caller) {
+        cleanup.ensureJoined(); // also after a restart, where nobody has created a key yet
         Instant now = Instant.now();
         List<ApiKeyInfo> listed = liveKeys(caller.username()).stream().map(key -> key.info(now, false)).toList();
         metrics.count("list", null, "success");
