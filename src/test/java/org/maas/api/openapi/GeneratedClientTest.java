@@ -3,6 +3,7 @@ package org.maas.api.openapi;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,17 +42,25 @@ import org.maas.api.testing.KubernetesApiStub;
 import org.maas.api.testing.KubernetesApiStubResource;
 import org.maas.client.ApiClient;
 import org.maas.client.ApiException;
+import org.maas.client.api.AdminApi;
+import org.maas.client.api.ApiKeysApi;
 import org.maas.client.api.TiersApi;
 import org.maas.client.api.TokensApi;
+import org.maas.client.model.ApiKeyExpiration;
+import org.maas.client.model.ApiKeyInfo;
 import org.maas.client.model.CallerTier;
+import org.maas.client.model.CreateApiKeyRequest;
+import org.maas.client.model.CreatedApiKey;
 import org.maas.client.model.Expiration;
 import org.maas.client.model.GatewayPolicy;
 import org.maas.client.model.MaasError;
 import org.maas.client.model.MintTokenRequest;
+import org.maas.client.model.RevokedAccount;
 import org.maas.client.model.Tier;
 import org.maas.client.model.TierLookupRequest;
 import org.maas.client.model.TierLookupResponse;
 import org.maas.client.model.TokenResponse;
+import org.maas.client.model.UserRevocation;
 
 /**
  * The Java client openapi-generator makes from the served document (library {@code native}: java.net.http,
@@ -250,6 +259,168 @@ class GeneratedClientTest {
         assertUnavailableWhenTheApiServerFails(() -> tokens().revokeTokens(bearer(api.addUser("jay"))));
     }
 
+    // --- api keys ---
+
+    @Test
+    void createApiKeyWithEachFormOfExpiration() throws Exception {
+        Map<String, String> kim = bearer(api.addUser("kim", "system:authenticated"));
+        CreatedApiKey plain = apiKeys().createApiKey(new CreateApiKeyRequest().name("plain"), kim);
+        assertEquals("plain", plain.getName());
+        assertEquals("", plain.getDescription());
+        assertEquals("free", plain.getTier());
+        assertEquals(Duration.ofHours(720).toSeconds(), plain.getExpiresAt() - plain.getCreatedAt());
+        assertTrue(api.authenticates(plain.getKey(), IDENTITY.audience()));
+
+        CreatedApiKey none = apiKeys().createApiKey(new CreateApiKeyRequest().name("null expiration")
+                .expiration(new ApiKeyExpiration()), kim); // "expiration": null
+        assertEquals(Duration.ofHours(720).toSeconds(), none.getExpiresAt() - none.getCreatedAt());
+        CreatedApiKey duration = apiKeys().createApiKey(new CreateApiKeyRequest().name("duration")
+                .description("GitHub Actions").expiration(new ApiKeyExpiration("2h30m")), kim);
+        assertEquals("GitHub Actions", duration.getDescription());
+        assertEquals(9000, duration.getExpiresAt() - duration.getCreatedAt());
+        CreatedApiKey seconds = apiKeys().createApiKey(new CreateApiKeyRequest().name("seconds")
+                .expiration(new ApiKeyExpiration(7200L)), kim);
+        assertEquals(7200, seconds.getExpiresAt() - seconds.getCreatedAt());
+    }
+
+    @Test
+    void createApiKeyErrors() throws Exception {
+        Map<String, String> lee = bearer(api.addUser("lee", "system:authenticated"));
+        assertError(400, "bad_request", () -> apiKeys().createApiKey(new CreateApiKeyRequest().name("n".repeat(129)), lee));
+        assertError(400, "bad_request", () -> apiKeys().createApiKey(new CreateApiKeyRequest().name("short")
+                .expiration(new ApiKeyExpiration("5m")), lee));
+        assertError(401, "unauthorized", () -> apiKeys().createApiKey(new CreateApiKeyRequest().name("anonymous")));
+        assertError(403, "forbidden", () -> apiKeys().createApiKey(new CreateApiKeyRequest().name("no tier"),
+                bearer(api.addUser("mo", "contractors"))));
+        assertError(403, "forbidden", () -> apiKeys().createApiKey(new CreateApiKeyRequest().name("by token"),
+                bearer(maasToken("ned"))));
+        assertError(406, "not_acceptable", () -> apiKeys(accept("text/plain"))
+                .createApiKey(new CreateApiKeyRequest().name("text"), lee));
+        apiKeys().createApiKey(new CreateApiKeyRequest().name("twice"), lee);
+        assertError(409, "conflict", () -> apiKeys().createApiKey(new CreateApiKeyRequest().name("twice"), lee));
+        assertError(413, "payload_too_large", () -> apiKeys().createApiKey(new CreateApiKeyRequest().name("big")
+                .description("d".repeat(70_000)), lee));
+        assertError(415, "unsupported_media_type", () -> apiKeys(contentType("text/plain"))
+                .createApiKey(new CreateApiKeyRequest().name("typed"), lee));
+        assertInternalErrorWhenRbacForbidsTheTokenReview(() -> apiKeys()
+                .createApiKey(new CreateApiKeyRequest().name("rbac"), bearer(api.addUser("ola"))));
+        assertUnavailableWhenTheApiServerFails(() -> apiKeys().createApiKey(new CreateApiKeyRequest().name("down"), lee));
+    }
+
+    @Test
+    void listApiKeys() throws Exception {
+        Map<String, String> pat = bearer(api.addUser("pat", "system:authenticated", "premium-users"));
+        CreatedApiKey key = apiKeys().createApiKey(new CreateApiKeyRequest().name("listed"), pat);
+        List<ApiKeyInfo> listed = apiKeys().listApiKeys(pat);
+        assertEquals(List.of(key.getId()), listed.stream().map(ApiKeyInfo::getId).toList());
+        assertEquals("active", listed.get(0).getStatus());
+        assertEquals("premium", listed.get(0).getTier());
+        assertNull(listed.get(0).getUser(), "the owner only in the admin listing");
+
+        assertError(401, "unauthorized", () -> apiKeys().listApiKeys());
+        assertError(403, "forbidden", () -> apiKeys().listApiKeys(bearer(key.getKey())));
+        assertError(406, "not_acceptable", () -> apiKeys(accept("text/plain")).listApiKeys(pat));
+        // A fresh caller each: a bearer token reviewed moments ago is not reviewed again.
+        assertInternalErrorWhenRbacForbidsTheTokenReview(() -> apiKeys().listApiKeys(bearer(api.addUser("pia"))));
+        assertUnavailableWhenTheApiServerFails(() -> apiKeys().listApiKeys(bearer(api.addUser("pim"))));
+    }
+
+    @Test
+    void getApiKey() throws Exception {
+        Map<String, String> quinn = bearer(api.addUser("quinn", "system:authenticated"));
+        CreatedApiKey key = apiKeys().createApiKey(new CreateApiKeyRequest().name("got").description("mine"), quinn);
+        ApiKeyInfo got = apiKeys().getApiKey(key.getId(), quinn);
+        assertEquals("got", got.getName());
+        assertEquals("mine", got.getDescription());
+        assertEquals(key.getExpiresAt(), got.getExpiresAt());
+
+        assertError(404, "not_found", () -> apiKeys().getApiKey(key.getId(), bearer(api.addUser("rae", "system:authenticated"))));
+        assertError(401, "unauthorized", () -> apiKeys().getApiKey(key.getId()));
+        assertError(403, "forbidden", () -> apiKeys().getApiKey(key.getId(), bearer(key.getKey())));
+        assertError(406, "not_acceptable", () -> apiKeys(accept("text/plain")).getApiKey(key.getId(), quinn));
+        assertInternalErrorWhenRbacForbidsTheTokenReview(() -> apiKeys().getApiKey(key.getId(), bearer(api.addUser("qia"))));
+        assertUnavailableWhenTheApiServerFails(() -> apiKeys().getApiKey(key.getId(), bearer(api.addUser("qim"))));
+    }
+
+    @Test
+    void deleteApiKey() throws Exception {
+        Map<String, String> sam = bearer(api.addUser("sam", "system:authenticated"));
+        CreatedApiKey gone = apiKeys().createApiKey(new CreateApiKeyRequest().name("gone"), sam);
+        CreatedApiKey kept = apiKeys().createApiKey(new CreateApiKeyRequest().name("kept"), sam);
+        apiKeys().deleteApiKey(gone.getId(), sam);
+        assertFalse(api.authenticates(gone.getKey(), IDENTITY.audience()), "revoked");
+        assertTrue(api.authenticates(kept.getKey(), IDENTITY.audience()), "the other key");
+
+        assertError(404, "not_found", () -> apiKeys().deleteApiKey(gone.getId(), sam));
+        assertError(401, "unauthorized", () -> apiKeys().deleteApiKey(kept.getId()));
+        assertError(403, "forbidden", () -> apiKeys().deleteApiKey(kept.getId(), bearer(kept.getKey())));
+        assertError(406, "not_acceptable", () -> apiKeys(accept("text/plain")).deleteApiKey(kept.getId(), sam));
+        api.forbid("DELETE", "/api/v1/namespaces/"); // RBAC forbids deleting the key's Secret
+        try {
+            assertError(500, "internal_error", () -> apiKeys().deleteApiKey(kept.getId(), sam));
+        } finally {
+            api.recover();
+        }
+        assertUnavailableWhenTheApiServerFails(() -> apiKeys().deleteApiKey(kept.getId(), sam));
+        assertTrue(api.authenticates(kept.getKey(), IDENTITY.audience()), "no failed delete revoked it");
+    }
+
+    // --- admin ---
+
+    @Test
+    void adminRevokeUserTokens() throws Exception {
+        Map<String, String> tess = bearer(api.addUser("tess", "system:authenticated"));
+        CreatedApiKey key = apiKeys().createApiKey(new CreateApiKeyRequest().name("offboarded"), tess);
+        String token = tokens().mintToken(null, tess).getToken();
+        Map<String, String> admin = bearer(adminUser("admin-uma"));
+
+        UserRevocation dry = admin().adminRevokeUserTokens("tess", true, admin);
+        assertTrue(dry.getDryRun());
+        assertEquals(List.of(IDENTITY.tierNamespace("free")),
+                dry.getAccounts().stream().map(RevokedAccount::getNamespace).toList());
+        assertEquals(List.of(key.getId()), dry.getAccounts().get(0).getApiKeys().stream().map(ApiKeyInfo::getId).toList());
+        assertTrue(api.authenticates(key.getKey(), IDENTITY.audience()), "a dry run changes nothing");
+
+        UserRevocation revoked = admin().adminRevokeUserTokens("tess", null, admin);
+        assertFalse(revoked.getDryRun());
+        assertEquals(1, revoked.getAccounts().size());
+        assertFalse(api.authenticates(key.getKey(), IDENTITY.audience()));
+        assertFalse(api.authenticates(token, IDENTITY.audience()));
+
+        // dryRun is typed Boolean in the client: a caller writing the URL by hand can still send another value.
+        assertError(400, "bad_request", () -> admin(request -> request.uri(URI.create(
+                baseUri() + "/v1/admin/users/tess/tokens?dryRun=yes"))).adminRevokeUserTokens("tess", null, admin));
+        assertError(401, "unauthorized", () -> admin().adminRevokeUserTokens("tess", true));
+        assertError(403, "forbidden", () -> admin().adminRevokeUserTokens("tess", true,
+                bearer(api.addUser("vic", "system:authenticated"))));
+        assertError(403, "forbidden", () -> admin().adminRevokeUserTokens("tess", true, bearer(maasToken("admin-wes"))));
+        assertError(406, "not_acceptable", () -> admin(accept("text/plain")).adminRevokeUserTokens("tess", true, admin));
+        assertInternalErrorWhenRbacForbidsTheAccessReview(() -> admin().adminRevokeUserTokens("tess", true, admin));
+        assertUnavailableWhenTheApiServerFails(() -> admin().adminRevokeUserTokens("tess", true, admin));
+    }
+
+    @Test
+    void adminListApiKeys() throws Exception {
+        Map<String, String> xia = bearer(api.addUser("xia", "system:authenticated", "premium-users"));
+        CreatedApiKey key = apiKeys().createApiKey(new CreateApiKeyRequest().name("audited"), xia);
+        Map<String, String> admin = bearer(adminUser("admin-yan"));
+
+        List<ApiKeyInfo> ofXia = admin().adminListApiKeys(null, "xia", admin);
+        assertEquals(List.of(key.getId()), ofXia.stream().map(ApiKeyInfo::getId).toList());
+        assertEquals("xia", ofXia.get(0).getUser());
+        assertTrue(admin().adminListApiKeys("premium", null, admin).stream().map(ApiKeyInfo::getId).toList()
+                .contains(key.getId()));
+        assertEquals(List.of(), admin().adminListApiKeys("free", "xia", admin));
+
+        assertError(400, "bad_request", () -> admin().adminListApiKeys("Not_A_Tier", null, admin));
+        assertError(401, "unauthorized", () -> admin().adminListApiKeys(null, "xia"));
+        assertError(403, "forbidden", () -> admin().adminListApiKeys(null, "xia",
+                bearer(api.addUser("zed", "system:authenticated"))));
+        assertError(406, "not_acceptable", () -> admin(accept("text/plain")).adminListApiKeys(null, "xia", admin));
+        assertInternalErrorWhenRbacForbidsTheAccessReview(() -> admin().adminListApiKeys(null, "xia", admin));
+        assertUnavailableWhenTheApiServerFails(() -> admin().adminListApiKeys(null, "xia", admin));
+    }
+
     // --- the whole contract, after every call above ---
 
     @Test
@@ -272,7 +443,7 @@ class GeneratedClientTest {
         if (VERSION != HttpClient.Version.HTTP_2) {
             client.setHttpClientBuilder(HttpClient.newBuilder().version(VERSION));
         }
-        client.updateBaseUri(root.toString().replaceAll("/$", ""));
+        client.updateBaseUri(baseUri());
         client.setResponseInterceptor(OBSERVED::record);
         client.setReadTimeout(DOES_NOT_HANG);
         client.setRequestInterceptor(requestChange);
@@ -293,6 +464,34 @@ class GeneratedClientTest {
 
     private TokensApi tokens(Consumer<HttpRequest.Builder> requestChange) {
         return new TokensApi(client(requestChange));
+    }
+
+    private ApiKeysApi apiKeys() {
+        return apiKeys(request -> { });
+    }
+
+    private ApiKeysApi apiKeys(Consumer<HttpRequest.Builder> requestChange) {
+        return new ApiKeysApi(client(requestChange));
+    }
+
+    private AdminApi admin() {
+        return admin(request -> { });
+    }
+
+    private AdminApi admin(Consumer<HttpRequest.Builder> requestChange) {
+        return new AdminApi(client(requestChange));
+    }
+
+    /** A user the cluster's RBAC lets delete ServiceAccounts in every tier namespace, which admin operations need. */
+    private String adminUser(String username) {
+        for (String tier : List.of("free", "premium", "enterprise")) {
+            api.allow(username, "delete", "serviceaccounts", IDENTITY.tierNamespace(tier));
+        }
+        return api.addUser(username, "system:authenticated");
+    }
+
+    private String baseUri() {
+        return root.toString().replaceAll("/$", "");
     }
 
     private static Consumer<HttpRequest.Builder> accept(String type) {
@@ -338,6 +537,15 @@ class GeneratedClientTest {
 
     private void assertInternalErrorWhenRbacForbidsTheTokenReview(Call call) throws Exception {
         api.forbid("POST", "/apis/authentication.k8s.io/v1/tokenreviews");
+        try {
+            assertError(500, "internal_error", call);
+        } finally {
+            api.recover();
+        }
+    }
+
+    private void assertInternalErrorWhenRbacForbidsTheAccessReview(Call call) throws Exception {
+        api.forbid("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews");
         try {
             assertError(500, "internal_error", call);
         } finally {
