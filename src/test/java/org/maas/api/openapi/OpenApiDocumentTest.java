@@ -123,6 +123,10 @@ class OpenApiDocumentTest {
         JsonNode seconds = DOCUMENT.schema("Expiration").path("oneOf").get(1);
         assertEquals(config.tokens().minExpiration().toSeconds(), seconds.path("minimum").asLong());
         assertEquals(config.tokens().maxExpiration().toSeconds(), seconds.path("maximum").asLong());
+
+        JsonNode keySeconds = DOCUMENT.schema("ApiKeyExpiration").path("oneOf").get(1);
+        assertEquals(config.apiKeys().minExpiration().toSeconds(), keySeconds.path("minimum").asLong());
+        assertEquals(config.apiKeys().maxExpiration().toSeconds(), keySeconds.path("maximum").asLong());
     }
 
     private static boolean isPublic(JsonNode security) {
