@@ -10,7 +10,7 @@ MANIFESTS := target/manifests
 OPENAPI := target/openapi/openapi.yaml
 LINT := tools/openapi-lint
 
-.PHONY: run test lint-openapi build bench bench-mint bench-faults policies manifests deploy clean help
+.PHONY: run test lint-openapi build bench bench-mint bench-models bench-faults policies manifests deploy clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -36,11 +36,14 @@ $(LINT)/node_modules/.installed: $(LINT)/package.json $(LINT)/package-lock.json
 build: ## build the runnable jar into target/quarkus-app (tests skipped)
 	$(MVN) package -DskipTests
 
-bench: build ## measure the tier lookup against baselines, then token mints; writes bench-results/ (see docs/performance.md)
+bench: build ## measure the tier lookup against baselines, then token mints and the model list; writes bench-results/ (see docs/performance.md)
 	bench/run.sh
 
 bench-mint: build ## measure only token mints against a Kubernetes API stub; writes bench-results/mint/
 	bench/mint.sh
+
+bench-models: build ## measure only GET /v1/models (1,000 models, 100 visible) against a Kubernetes API stub; writes bench-results/models/
+	bench/models.sh
 
 bench-faults: build ## time the answers of the jar while the Kubernetes API fails (refused, silent, 5xx, 429, restart)
 	bench/faults.sh

@@ -1,6 +1,6 @@
 -- wrk script for bench/mint.sh (docs/performance.md, "Token mint").
 --
--- Sends POST requests read from a file, one a line: path<TAB>bearer token or "-"<TAB>content type<TAB>body.
+-- Sends requests (BENCH_METHOD, default POST; bench/models.sh sends GET) read from a file, one a line: path<TAB>bearer token or "-"<TAB>content type<TAB>body.
 -- The requests are pre-formatted in init() and cycled, each wrk thread starting at another line.
 -- Used for both targets: POST /v1/tokens on maas-api with the users' own tokens, and the same
 -- TokenRequests sent straight to the API server stub.
@@ -14,6 +14,7 @@
 local requests_pool = {}
 local cursor = 0
 local expected = tonumber(os.getenv("BENCH_STATUS") or "201")
+local method = os.getenv("BENCH_METHOD") or "POST"
 bad = 0               -- answers with another status than BENCH_STATUS
 first_bad = 0
 thread_index = 1
@@ -29,9 +30,10 @@ function init(args)
   for line in io.lines(file) do
     local path, bearer, ctype, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
     assert(path, "bad request line: " .. line)
-    local headers = { ["Content-Type"] = ctype }
+    local headers = {}
+    if ctype ~= "-" then headers["Content-Type"] = ctype end
     if bearer ~= "-" then headers["Authorization"] = "Bearer " .. bearer end
-    requests_pool[#requests_pool + 1] = wrk.format("POST", path, headers, body)
+    requests_pool[#requests_pool + 1] = wrk.format(method, path, headers, body ~= "" and body or nil)
   end
   assert(#requests_pool > 0, "no requests in " .. file)
   cursor = thread_index - 1

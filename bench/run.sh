@@ -6,7 +6,8 @@
 # Knobs (environment): BENCH_THREADS, BENCH_CONNECTIONS, BENCH_DURATION, BENCH_ROUNDS, BENCH_WARMUP,
 # BENCH_RATE, BENCH_PACED_CONNECTIONS, BENCH_PACED_DURATION, BENCH_NGINX_WORKERS, BENCH_APP_PORT,
 # BENCH_NGINX_PORT. The defaults are what docs/performance.md reports.
-# Then bench/mint.sh, the token-mint benchmark (its knobs are BENCH_MINT_*; BENCH_MINT=0 skips it).
+# Then bench/mint.sh, the token-mint benchmark (its knobs are BENCH_MINT_*; BENCH_MINT=0 skips it), and
+# bench/models.sh, GET /v1/models (BENCH_MODELS_*; BENCH_MODELS=0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -321,4 +322,13 @@ if [ "${BENCH_MINT:-1}" = 1 ]; then
   APP_PID=""
   NGINX_PID=""
   BENCH_MINT_APPEND=1 bench/mint.sh
+fi
+
+# --- the GET /v1/models benchmark (issue 10); BENCH_MODELS=0 skips it; appends its summary ---
+if [ "${BENCH_MODELS:-1}" = 1 ]; then
+  cleanup
+  APP_PID=""
+  NGINX_PID=""
+  bench/models.sh
+  cat bench-results/models/summary.txt >> "$RESULTS/summary.txt"
 fi

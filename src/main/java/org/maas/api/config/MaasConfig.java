@@ -43,6 +43,102 @@ public interface MaasConfig {
 
     Kubernetes kubernetes();
 
+    Models models();
+
+    Revocation revocation();
+
+    interface Revocation {
+        /**
+         * What a user leaving an OpenShift Group (or a Group deleted, or a tier config change) does to the
+         * ServiceAccounts they hold in tiers no longer theirs: OFF nothing, DRY_RUN log and count only,
+         * ON delete them (their tokens with them). Leader-elected; needs overlays/group-revocation.
+         */
+        @WithDefault("off")
+        GroupChange onGroupChange();
+
+        /** How often the leader re-checks every managed ServiceAccount against the Groups (missed events). */
+        @WithDefault("5m")
+        @PositiveDuration
+        Duration resyncInterval();
+
+        enum GroupChange { OFF, DRY_RUN, ON }
+    }
+
+    Usage usage();
+
+    /** GET /v1/usage: the caller's counters, read from Limitador's HTTP API. */
+    interface Usage {
+        /** Limitador's HTTP API (no authentication: overlays/limitador-network-policy admits only maas-api). */
+        @WithDefault("http://limitador-limitador.kuadrant-system.svc:8080")
+        @Pattern(regexp = "https?://[^/?#\\s]+/?", message = "must be an http(s) URL with no path, e.g. http://limitador-limitador.kuadrant-system.svc:8080")
+        String limitadorUrl();
+
+        /**
+         * One Limitador answer, connection included; a model whose counters did not come within it is left
+         * out (partial). Keep it under maas.kubernetes.request-deadline.
+         */
+        @WithDefault("2s")
+        @PositiveDuration
+        Duration limitadorTimeout();
+
+        /** Limitador requests in flight at once, across all requests of a replica; more wait in line. */
+        @WithDefault("8")
+        @Positive
+        int maxConcurrentRequests();
+
+        /** How long one route's counters are reused: a polling UI does not load Limitador. */
+        @WithDefault("5s")
+        @PositiveDuration
+        Duration cacheTtl();
+
+        /** At most this many routes' counters cached. */
+        @WithDefault("1000")
+        @Positive
+        int cacheMaxEntries();
+    }
+
+    interface Models {
+        /**
+         * How long a decision whether a caller's MaaS identity may use a model (a SubjectAccessReview) is
+         * reused by GET /v1/models, allowed or denied. A grant or revocation shows there within this;
+         * the gateway itself caches the same decision for 60 s.
+         */
+        @WithDefault("30s")
+        @PositiveDuration
+        Duration accessCacheTtl();
+
+        /** At most this many cached (identity, model) decisions; when full, one entry is evicted per new one. */
+        @WithDefault("100000")
+        @Positive
+        int accessCacheMaxEntries();
+
+        /** SubjectAccessReviews in flight at once for GET /v1/models, across all requests of a replica. */
+        @WithDefault("16")
+        @Positive
+        int maxConcurrentReviews();
+
+        /**
+         * How long a request waits for the model cache's first list (the first GET /v1/models starts it)
+         * before answering 503 with Retry-After; within maas.kubernetes.request-deadline.
+         */
+        @WithDefault("3s")
+        @PositiveDuration
+        Duration syncWait();
+
+        /**
+         * Keep a Role and RoleBinding per model from its tier annotation ({@code alpha.maas.opendatahub.io/tiers}),
+         * written by the leader (the {@code maas.policies.lease-*} Lease). Off by default: needs the RBAC of
+         * overlays/model-access.
+         */
+        @WithDefault("false")
+        boolean manageAccess();
+
+        /** How often the leader re-checks every model's Role and RoleBinding (repairs drift and missed events). */
+        @WithDefault("5m")
+        @PositiveDuration
+        Duration accessResyncInterval();
+    }
+
     interface Kubernetes {
         /**
          * All Kubernetes API work done while answering one request (reviews, reads, writes, the client's

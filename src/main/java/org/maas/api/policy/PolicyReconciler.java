@@ -8,9 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,12 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
+import org.maas.api.kubernetes.Leadership;
 import org.maas.api.tier.TierIndex;
 
 /**
  * Keeps the gateway policies in the cluster equal to the ones rendered from the tier config being
  * served. Every replica compares (read only) and reports whether the policies are in sync; only the
- * replica holding the Lease applies, with server-side apply under its own field manager and force, so
+ * replica holding the Lease ({@link Leadership}) applies, with server-side apply under its own field manager and force, so
  * maas-api owns the fields it renders and two replicas never apply at once. A rejected tier config is
  * never served, so it is never applied: the last good one stays in the cluster.
  *
@@ -54,10 +52,8 @@ public final class PolicyReconciler implements AutoCloseable {
             .withGroup("kuadrant.io").withVersion("v1alpha1").withKind("TokenRateLimitPolicy")
             .withPlural("tokenratelimitpolicies").withNamespaced(true).build();
 
-    /** How this replica takes part: field manager, its Lease and identity, and timings. */
-    public record Settings(String fieldManager, String leaseNamespace, String leaseName, String identity,
-                           Duration leaseDuration, Duration renewDeadline, Duration retryPeriod,
-                           Duration resyncInterval) {
+    /** Field manager of the applies, and how often the policies are compared. */
+    public record Settings(String fieldManager, Duration resyncInterval) {
     }
 
     /**
@@ -70,6 +66,7 @@ public final class PolicyReconciler implements AutoCloseable {
 
     private final KubernetesClient client;
     private final Settings settings;
+    private final Leadership leadership;
     private final Supplier<TierIndex> current;
     private final Function<TierIndex, RenderedPolicies> render;
     private final ScheduledExecutorService worker;
@@ -77,15 +74,14 @@ public final class PolicyReconciler implements AutoCloseable {
     private final Map<String, Counter> drift = new HashMap<>();
     /** Spec this replica last applied, per policy: a live spec that differs from it was changed by someone else. */
     private final Map<String, JsonNode> lastApplied = new HashMap<>();
-    private volatile boolean leader;
-    private volatile String leaderIdentity;
     private volatile Status status = new Status("waiting", 0, Instant.now(), "not reconciled yet");
-    private CompletableFuture<?> election;
 
-    public PolicyReconciler(KubernetesClient client, Settings settings, Supplier<TierIndex> current,
-                            Function<TierIndex, RenderedPolicies> render, MeterRegistry registry) {
+    public PolicyReconciler(KubernetesClient client, Settings settings, Leadership leadership,
+                            Supplier<TierIndex> current, Function<TierIndex, RenderedPolicies> render,
+                            MeterRegistry registry) {
         this.client = client;
         this.settings = settings;
+        this.leadership = leadership;
         this.current = current;
         this.render = render;
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -107,19 +103,9 @@ public final class PolicyReconciler implements AutoCloseable {
 
     /** Joins the leader election and starts the periodic drift check. */
     public synchronized void start() {
-        election = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-                .withName(settings.leaseName())
-                .withLock(new LeaseLock(settings.leaseNamespace(), settings.leaseName(), settings.identity()))
-                .withLeaseDuration(settings.leaseDuration())
-                .withRenewDeadline(settings.renewDeadline())
-                .withRetryPeriod(settings.retryPeriod())
-                .withReleaseOnCancel(true)
-                .withLeaderCallbacks(new LeaderCallbacks(this::startedLeading, this::stoppedLeading, this::newLeader))
-                .build()).build().start();
+        leadership.join("policy reconcile", this::startedLeading, this::stoppedLeading);
         long resync = settings.resyncInterval().toMillis();
         worker.scheduleWithFixedDelay(this::reconcile, resync, resync, TimeUnit.MILLISECONDS);
-        LOG.infof("policy reconcile on: %s joins the election on lease %s/%s", settings.identity(),
-                settings.leaseNamespace(), settings.leaseName());
     }
 
     /** The tier config changed: reconcile soon. The future completes when that reconcile has run. */
@@ -137,7 +123,11 @@ public final class PolicyReconciler implements AutoCloseable {
     }
 
     public boolean isLeader() {
-        return leader;
+        return leadership.isLeader();
+    }
+
+    public Leadership leadership() {
+        return leadership;
     }
 
     public Status status() {
@@ -156,18 +146,12 @@ public final class PolicyReconciler implements AutoCloseable {
     }
 
     private void startedLeading() {
-        leader = true;
-        LOG.infof("%s leads policy reconcile: applying the rendered policies", settings.identity());
+        LOG.infof("%s leads policy reconcile: applying the rendered policies", leadership.identity());
         queue(this::reconcile);
     }
 
     private void stoppedLeading() {
-        leader = false;
-        LOG.infof("%s no longer leads policy reconcile", settings.identity());
-    }
-
-    private void newLeader(String identity) {
-        leaderIdentity = identity;
+        LOG.infof("%s no longer leads policy reconcile", leadership.identity());
     }
 
     private void reconcile() {
@@ -204,7 +188,7 @@ public final class PolicyReconciler implements AutoCloseable {
                 LOG.warnf("%s was changed outside maas-api (other field managers: %s); re-applying the rendered spec",
                         where, otherManagers(live));
             }
-            if (!same && leader) { // checked right before applying: a replica that lost the Lease stops here
+            if (!same && leadership.isLeader()) { // checked right before applying: a replica that lost the Lease stops here
                 GenericKubernetesResource result = resource.fieldManager(settings.fieldManager()).forceConflicts()
                         .serverSideApply();
                 lastApplied.put(name, want);
@@ -230,9 +214,9 @@ public final class PolicyReconciler implements AutoCloseable {
         if (!applied.isEmpty()) {
             return new Status("applied", version, now, "applied " + String.join(", ", applied));
         }
-        if (!leader) {
+        if (!leadership.isLeader()) {
             return new Status("standby", version, now, "another replica applies ("
-                    + Objects.requireNonNullElse(leaderIdentity, "no leader elected yet") + ")");
+                    + leadership.leaderIdentity().orElse("no leader elected yet") + ")");
         }
         return new Status("in-sync", version, now, "the cluster holds the rendered policies");
     }
@@ -252,11 +236,9 @@ public final class PolicyReconciler implements AutoCloseable {
         }
     }
 
+    /** Stops this reconciler's thread; the election is {@link Leadership}'s to end. */
     @Override
     public synchronized void close() {
-        if (election != null) {
-            election.cancel(true); // releases the Lease, so another replica takes over at once
-        }
         worker.shutdownNow();
     }
 }

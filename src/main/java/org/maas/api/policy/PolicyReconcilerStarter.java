@@ -7,15 +7,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.util.Optional;
-import java.util.UUID;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.kubernetes.Informers;
+import org.maas.api.kubernetes.Leadership;
 import org.maas.api.tier.TierCatalog;
 import org.maas.api.tier.TierConfigApplied;
 
 /**
- * Runs the policy reconciler when {@code maas.policies.reconcile=true}, fed by tier config changes. Its
- * leader election and thread belong to {@link Informers}, which closes them (releasing the Lease) on shutdown.
+ * Runs the policy reconciler when {@code maas.policies.reconcile=true}, fed by tier config changes. It
+ * applies only while this replica leads ({@link Leadership}); its thread belongs to {@link Informers},
+ * which closes it on shutdown.
  */
 @ApplicationScoped
 class PolicyReconcilerStarter {
@@ -26,16 +27,18 @@ class PolicyReconcilerStarter {
     private final MeterRegistry registry;
     private final Instance<KubernetesClient> client;
     private final Informers informers;
+    private final Leadership leadership;
     private volatile PolicyReconciler reconciler;
 
     PolicyReconcilerStarter(MaasConfig config, TierCatalog catalog, LivePolicies policies, MeterRegistry registry,
-                            Instance<KubernetesClient> client, Informers informers) {
+                            Instance<KubernetesClient> client, Informers informers, Leadership leadership) {
         this.config = config;
         this.catalog = catalog;
         this.policies = policies;
         this.registry = registry;
         this.client = client;
         this.informers = informers;
+        this.leadership = leadership;
     }
 
     void start(@Observes StartupEvent event) {
@@ -43,14 +46,8 @@ class PolicyReconcilerStarter {
         if (!settings.reconcile()) {
             return;
         }
-        KubernetesClient kubernetes = client.get();
-        // The pod name, plus a suffix so that a restarted pod never mistakes the old holder for itself.
-        String identity = System.getenv().getOrDefault("HOSTNAME", "maas-api") + "-"
-                + UUID.randomUUID().toString().substring(0, 8);
-        PolicyReconciler started = new PolicyReconciler(kubernetes, new PolicyReconciler.Settings(
-                settings.fieldManager(), settings.leaseNamespace().orElseGet(kubernetes::getNamespace),
-                settings.leaseName(), identity, settings.leaseDuration(), settings.leaseRenewDeadline(),
-                settings.leaseRetryPeriod(), settings.resyncInterval()),
+        PolicyReconciler started = new PolicyReconciler(client.get(),
+                new PolicyReconciler.Settings(settings.fieldManager(), settings.resyncInterval()), leadership,
                 catalog::current, index -> policies.of(index).policies(), registry);
         informers.own("policy-reconcile", started);
         started.start();

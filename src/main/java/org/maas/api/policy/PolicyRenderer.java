@@ -30,6 +30,9 @@ public final class PolicyRenderer {
 
     public static final String RATE_LIMIT_POLICY = "gateway-rate-limits";
     public static final String TOKEN_RATE_LIMIT_POLICY = "gateway-token-rate-limits";
+    /** The kinds of limit, as they appear in limit names ({@link #limitName}). */
+    public static final String REQUESTS = "requests";
+    public static final String TOKENS = "tokens";
     static final String TIER = "auth.identity.tier";
     static final String USER = "auth.identity.userid";
     /** Listing models costs no tokens, and must keep working for a user over their token budget. */
@@ -48,9 +51,9 @@ public final class PolicyRenderer {
 
     public RenderedPolicies render(List<Tier> tiers) {
         GenericKubernetesResource requests = policy("kuadrant.io/v1", "RateLimitPolicy", RATE_LIMIT_POLICY, null,
-                limits(tiers, "requests", t -> t.limits().requests()));
+                limits(tiers, REQUESTS, t -> t.limits().requests()));
         GenericKubernetesResource tokens = policy("kuadrant.io/v1alpha1", "TokenRateLimitPolicy",
-                TOKEN_RATE_LIMIT_POLICY, NOT_MODEL_LISTING, limits(tiers, "tokens", t -> t.limits().tokens()));
+                TOKEN_RATE_LIMIT_POLICY, NOT_MODEL_LISTING, limits(tiers, TOKENS, t -> t.limits().tokens()));
         return new RenderedPolicies(requests, tokens);
     }
 
@@ -63,7 +66,7 @@ public final class PolicyRenderer {
                 limited.add(tier.name());
             }
             for (TierLimits.Rate rate : tierRates) {
-                limits.put(tier.name() + "-" + kind + "-" + rate.window(),
+                limits.put(limitName(tier.name(), kind, rate.window()),
                         limit(List.of(rate), tierPredicate(tier.name()), USER));
             }
         }
@@ -78,6 +81,14 @@ public final class PolicyRenderer {
             limits.put("unmatched-" + kind, limit(List.of(new TierLimits.Rate(0, DENY_WINDOW)), unmatchedPredicate, null));
         }
         return limits;
+    }
+
+    /**
+     * The name of a tier's limit in the rendered policies, and so in Limitador's counters:
+     * {@code <tier>-<kind>-<window>}, kind {@code requests} or {@code tokens}.
+     */
+    public static String limitName(String tier, String kind, String window) {
+        return tier + "-" + kind + "-" + window;
     }
 
     /** For every window any tier uses, the smallest limit: no tier is stricter on any window. */

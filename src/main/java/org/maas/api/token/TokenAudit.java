@@ -26,6 +26,14 @@ final class TokenAudit {
                 outcome, quote(user), quote(tier), quote(namespace), quote(serviceAccount));
     }
 
+    /** An account revoked (or, in a dry run, that would be) because the user left the tier's groups. */
+    static void groupChange(String outcome, String user, String oldTier, String newTier, String namespace,
+                            String serviceAccount) {
+        LOG.infof("event=token_revoke reason=group_change outcome=%s user=%s tier=%s newTier=%s namespace=%s"
+                        + " serviceAccount=%s", outcome, quote(user), quote(oldTier), quote(newTier), quote(namespace),
+                quote(serviceAccount));
+    }
+
     /** Usernames come from the identity provider: quote and escape them so no line can be forged. */
     static String quote(String value) {
         if (value == null) {

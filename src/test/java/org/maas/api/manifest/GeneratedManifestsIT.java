@@ -136,7 +136,7 @@ class GeneratedManifestsIT {
         ManifestFiles.one(GENERATED, "ServiceAccount", account);
         List<ObjectNode> bindings = new ArrayList<>(ManifestFiles.ofKind(GENERATED, "RoleBinding"));
         bindings.addAll(ManifestFiles.ofKind(GENERATED, "ClusterRoleBinding"));
-        assertEquals(2, bindings.size(), "tier config and tokens");
+        assertEquals(3, bindings.size(), "tier config, tokens and models");
         for (ObjectNode binding : bindings) {
             JsonNode subject = binding.path("subjects").get(0);
             assertEquals(account, subject.path("name").asText(), ManifestFiles.id(binding));

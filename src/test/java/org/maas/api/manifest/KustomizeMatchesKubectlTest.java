@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KustomizeMatchesKubectlTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"policies", "overlays/istio", "overlays/policy-reconcile"})
+    @ValueSource(strings = {"policies", "overlays/istio", "overlays/policy-reconcile", "overlays/model-access",
+            "overlays/group-revocation"})
     void sameObjectsAsKubectlKustomize(String dir) throws Exception {
         List<ObjectNode> ours = sorted(ManifestFiles.kustomize(dir));
         assertEquals(sorted(kubectlKustomize(dir)), ours, "the tests' kustomize and `kubectl kustomize " + dir

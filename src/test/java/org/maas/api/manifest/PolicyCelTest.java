@@ -23,7 +23,8 @@ class PolicyCelTest {
     @Test
     void everyExpressionParsesAndTypeChecks() {
         List<ObjectNode> policies = kuadrantPolicies();
-        assertEquals(List.of("AuthPolicy", "AuthPolicy", "RateLimitPolicy", "TokenRateLimitPolicy"),
+        assertEquals(List.of("AuthPolicy", "AuthPolicy", "RateLimitPolicy", "RateLimitPolicy", "TokenRateLimitPolicy",
+                        "TokenRateLimitPolicy"),
                 policies.stream().map(p -> p.path("kind").asText()).sorted().toList(),
                 "the Kuadrant policies this test covers");
         List<Executable> checks = new ArrayList<>();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.maas.api.config.MaasConfig.Policies.Unmatched;
-import org.maas.api.identity.MaasIdentity;
+import org.maas.api.kubernetes.Leadership;
 import org.maas.api.testing.Identities;
 import org.maas.api.tier.TierConfigParser;
 import org.maas.api.tier.TierIndex;
@@ -33,7 +33,7 @@ class PolicyReconcilerLeaderElectionTest {
     static KubernetesClient client;
 
     private final ApplyRecorder recorder = new ApplyRecorder();
-    private final List<PolicyReconciler> replicas = new ArrayList<>();
+    private final List<AutoCloseable> replicas = new ArrayList<>();
     private final List<KubernetesClient> clients = new ArrayList<>();
     private TierIndex index;
 
@@ -46,8 +46,10 @@ class PolicyReconcilerLeaderElectionTest {
     }
 
     @AfterEach
-    void tearDown() {
-        replicas.forEach(PolicyReconciler::close);
+    void tearDown() throws Exception {
+        for (AutoCloseable replica : replicas) {
+            replica.close();
+        }
         clients.forEach(KubernetesClient::close);
     }
 
@@ -71,14 +73,15 @@ class PolicyReconcilerLeaderElectionTest {
         assertEquals("applied", leader.status().result());
         assertEquals(4, recorder.applies.size());
         assertTrue(recorder.applies.stream().allMatch(x -> x.userAgent().equals(leaderName)), recorder.applies.toString());
-        assertEquals(leader.settings().identity(), lease().getSpec().getHolderIdentity());
+        assertEquals(leader.leadership().identity(), lease().getSpec().getHolderIdentity());
 
         // The leader leaves (releasing the Lease): the other takes over and applies; the old one no more.
+        leader.leadership().close();
         leader.close();
         await("the other replica leads").atMost(ApplyRecorder.WITHIN).until(follower::isLeader);
         await("the new leader applied").atMost(ApplyRecorder.WITHIN).until(() -> recorder.applies.stream()
                 .filter(x -> x.userAgent().equals(followerName)).count() == 2);
-        assertEquals(follower.settings().identity(), lease().getSpec().getHolderIdentity());
+        assertEquals(follower.leadership().identity(), lease().getSpec().getHolderIdentity());
         assertEquals(4, recorder.applies.stream().filter(x -> x.userAgent().equals(leaderName)).count());
     }
 
@@ -98,11 +101,12 @@ class PolicyReconcilerLeaderElectionTest {
         KubernetesClient own = new KubernetesClientBuilder()
                 .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(name).build()).build();
         clients.add(own);
-        PolicyReconciler reconciler = new PolicyReconciler(own, new PolicyReconciler.Settings("maas-api", "maas",
-                "maas-api-policies", name + "-id", Duration.ofSeconds(3), Duration.ofSeconds(2),
-                Duration.ofMillis(200), Duration.ofHours(1)),
-                () -> index, i -> new PolicyRenderer("openshift-ingress", "gw", Unmatched.DENY).render(i.tiers()),
+        Leadership leadership = new Leadership(own, new Leadership.Settings("maas", "maas-api-policies", name + "-id",
+                Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200)));
+        PolicyReconciler reconciler = new PolicyReconciler(own, new PolicyReconciler.Settings("maas-api", Duration.ofHours(1)),
+                leadership, () -> index, i -> new PolicyRenderer("openshift-ingress", "gw", Unmatched.DENY).render(i.tiers()),
                 new SimpleMeterRegistry());
+        replicas.add(leadership);
         replicas.add(reconciler);
         reconciler.start();
         return reconciler;

@@ -17,8 +17,9 @@ import java.util.logging.Logger;
 /**
  * {@link KubernetesApiStub} as a standalone process on 127.0.0.1, for {@code bench/mint.sh}:
  * <pre>
- * java -cp target/test-classes:TEST_CLASSPATH org.maas.api.testing.ApiStubServer PORT USER=GROUP,GROUP ...
+ * java -cp target/test-classes:TEST_CLASSPATH org.maas.api.testing.ApiStubServer PORT [--models=TOTAL:VISIBLE] USER=GROUP,GROUP ...
  * </pre>
+ * {@code --models} stores the models of bench/models.sh first ({@link BenchModels}).
  * Prints {@code user<TAB>name<TAB>bearer token} per user, then {@code ready<TAB>port}, and serves until
  * killed. Instead of remembering every request it counts them, and answers two paths of its own
  * (not counted): {@code GET /_stub/counts} (API requests so far, by kind, watches apart) and
@@ -34,6 +35,7 @@ public final class ApiStubServer extends KubernetesApiStub {
 
     private final LongAdder tokenRequests = new LongAdder();
     private final LongAdder tokenReviews = new LongAdder();
+    private final LongAdder accessReviews = new LongAdder();
     private final LongAdder other = new LongAdder();
     private final LongAdder watches = new LongAdder();
     private final Set<String> otherSeen = ConcurrentHashMap.newKeySet();
@@ -53,7 +55,12 @@ public final class ApiStubServer extends KubernetesApiStub {
         }
         ApiStubServer stub = new ApiStubServer();
         stub.start(Integer.parseInt(args[0]));
-        for (String user : Arrays.asList(args).subList(1, args.length)) {
+        List<String> users = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
+        if (!users.isEmpty() && users.get(0).startsWith("--models=")) {
+            String[] counts = users.remove(0).substring("--models=".length()).split(":");
+            BenchModels.store(stub, Integer.parseInt(counts[0]), Integer.parseInt(counts[1]));
+        }
+        for (String user : users) {
             int eq = user.indexOf('=');
             String name = eq < 0 ? user : user.substring(0, eq);
             String[] groups = eq < 0 ? new String[0] : user.substring(eq + 1).split(",");
@@ -91,6 +98,8 @@ public final class ApiStubServer extends KubernetesApiStub {
             tokenRequests.increment();
         } else if ("POST".equals(method) && path.startsWith("/apis/authentication.k8s.io/v1/tokenreviews")) {
             tokenReviews.increment();
+        } else if ("POST".equals(method) && path.startsWith(RbacAuthorizer.PATH)) {
+            accessReviews.increment();
         } else {
             other.increment();
             if (otherSeen.size() < 100) {
@@ -106,8 +115,10 @@ public final class ApiStubServer extends KubernetesApiStub {
                 long requests = tokenRequests.sum();
                 long reviews = tokenReviews.sum();
                 long others = other.sum();
-                answer.put("api_requests", requests + reviews + others).put("token_requests", requests)
-                        .put("token_reviews", reviews).put("other", others).put("watches", watches.sum());
+                long access = accessReviews.sum();
+                answer.put("api_requests", requests + reviews + access + others).put("token_requests", requests)
+                        .put("token_reviews", reviews).put("subject_access_reviews", access).put("other", others)
+                        .put("watches", watches.sum());
                 otherSeen.forEach(answer.putArray("other_seen")::add);
             }
             case "token-requests" -> {

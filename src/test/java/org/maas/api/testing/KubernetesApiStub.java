@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -32,6 +36,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
@@ -70,6 +75,16 @@ import javax.crypto.spec.SecretKeySpec;
  * with groups {@code system:serviceaccounts}, {@code system:serviceaccounts:<ns>},
  * {@code system:authenticated} and the {@code authentication.kubernetes.io/credential-id} extra
  * {@code JTI=<jti>}.</li>
+ * <li>Server-side apply of Roles and RoleBindings ({@code PATCH} with {@code application/apply-patch+yaml}):
+ * stored as create-or-replace, with the field manager in {@code managedFields}, so what maas-api applies is
+ * there to read (and to authorize with); every apply is recorded ({@link #applied()}). A real server
+ * merges the fields of other managers; here the apply replaces the object.</li>
+ * <li>SubjectAccessReview: answered by {@link RbacAuthorizer} from the Roles, ClusterRoles, RoleBindings
+ * and ClusterRoleBindings stored here (201 with {@code status.allowed}; 422 for a review without user and
+ * groups or without attributes); {@link #subjectAccessReviews()} counts them.</li>
+ * <li>API discovery of a group of custom resources ({@code GET /apis/<group>}, an {@code APIGroup}) for the
+ * groups and versions a test declares served ({@link #serveApiGroup}), as the API server answers once their
+ * CRD is installed; the objects themselves are the CRUD mock's.</li>
  * <li>Failures: every request a status of choice ({@link #failEverything}), or 403 {@code Forbidden}
  * for one method and path prefix, as RBAC answers ({@link #forbid}); both as a {@code Status} object.</li>
  * <li>Everything else: expectations registered on the mock server first, then the CRUD mock.</li>
@@ -82,11 +97,17 @@ public class KubernetesApiStub extends Dispatcher {
     /** What a token without an explicit audience is for, like a real cluster's issuer. */
     public static final String API_AUDIENCE = "https://kubernetes.default.svc.cluster.local";
     private static final String REVIEW_PATH = "/apis/authentication.k8s.io/v1/tokenreviews";
-    private static final String ACCESS_REVIEW_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
     static final Pattern TOKEN_PATH =
             Pattern.compile("/api/v1/namespaces/([^/]+)/serviceaccounts/([^/?]+)/token");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ADMIN_USER_AGENT = "kubernetes-api-stub-admin";
+
+    static final Pattern RBAC_APPLY_PATH =
+            Pattern.compile("(/apis/rbac\\.authorization\\.k8s\\.io/v1/namespaces/[^/]+/(?:roles|rolebindings))/([^/?]+)\\?(.*)");
+
+    /** One server-side apply received: path without query, the query, and what was sent. */
+    public record Applied(String path, String query, String contentType, String userAgent, JsonNode body) {
+    }
 
     /** A person with a cluster token, e.g. from an OIDC login. */
     public record User(String username, List<String> groups) {
@@ -99,13 +120,18 @@ public class KubernetesApiStub extends Dispatcher {
     private KubernetesMockServer server;
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<Applied> applied = new CopyOnWriteArrayList<>();
+    private final Map<String, List<String>> requestsByAgent = new ConcurrentHashMap<>();
     private final byte[] signingKey = new byte[32];
+    private final Map<String, List<String>> servedGroups = new ConcurrentHashMap<>();
+    private final RbacAuthorizer rbac = new RbacAuthorizer(this::stored);
+    private final java.util.concurrent.atomic.AtomicLong accessReviews = new java.util.concurrent.atomic.AtomicLong();
     private NamespacedKubernetesClient client;
     private volatile Duration maxTokenExpiration;
     private volatile int failAllWith;
     private volatile int failOthersWith;
     private volatile String forbidden;
-    private final Set<String> grants = ConcurrentHashMap.newKeySet();
+    private static final String TEST_GRANT = "maas-api-test/grant";
 
     public KubernetesApiStub() {
         new SecureRandom().nextBytes(signingKey);
@@ -165,25 +191,63 @@ public class KubernetesApiStub extends Dispatcher {
         return List.copyOf(requests);
     }
 
+    /** The requests of the clients with this User-Agent, as "METHOD path?query": what their RBAC must allow. */
+    public List<String> requestsFrom(String userAgent) {
+        return List.copyOf(requestsByAgent.getOrDefault(userAgent, List.of()));
+    }
+
+    /** Every server-side apply of a Role or RoleBinding so far, in order. */
+    public List<Applied> applied() {
+        return List.copyOf(applied);
+    }
+
+    /** Like installing a CRD: API discovery lists the group with these versions, the first preferred. */
+    public void serveApiGroup(String group, String... versions) {
+        servedGroups.put(group, List.of(versions));
+    }
+
+    /** The RBAC authorizer that answers SubjectAccessReviews, to ask it directly in a test. */
+    public RbacAuthorizer rbac() {
+        return rbac;
+    }
+
+    /** How many SubjectAccessReviews were answered (or refused) so far. */
+    public long subjectAccessReviews() {
+        return accessReviews.get();
+    }
+
     /** Like {@code --service-account-max-token-expiration}: longer requests are granted this much. */
     public void capTokenExpiration(Duration max) {
         maxTokenExpiration = max;
     }
 
     /**
-     * RBAC for SubjectAccessReviews: the user may do the verb on the (core group) resource in the namespace.
-     * Stays until {@link #forgetGrants()}.
+     * RBAC for SubjectAccessReviews: stores a Role and a RoleBinding that let the user (a ServiceAccount's
+     * username becomes a ServiceAccount subject) do the verb on the core-group resource in the namespace,
+     * so {@link RbacAuthorizer} answers from them as from any other RBAC. Stays until {@link #forgetGrants()}.
      */
     public void allow(String user, String verb, String resource, String namespace) {
-        grants.add(grant(user, verb, resource, namespace));
+        String name = "test-grant-" + Integer.toHexString(Objects.hash(user, verb, resource, namespace));
+        Map<String, String> labels = Map.of(TEST_GRANT, "true");
+        client().rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata().withName(name)
+                .withLabels(labels).endMetadata().addNewRule().withApiGroups("").withResources(resource)
+                .withVerbs(verb).endRule().build()).createOr(NonDeletingOperation::update);
+        String[] serviceAccount = user.startsWith("system:serviceaccount:") ? user.split(":") : null;
+        client().rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
+                .withName(name).withLabels(labels).endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
+                .addToSubjects(serviceAccount != null
+                        ? new SubjectBuilder().withKind("ServiceAccount").withNamespace(serviceAccount[2])
+                                .withName(serviceAccount[3]).build()
+                        : new SubjectBuilder().withKind("User").withApiGroup("rbac.authorization.k8s.io")
+                                .withName(user).build())
+                .build()).createOr(NonDeletingOperation::update);
     }
 
+    /** Removes every grant {@link #allow} stored. */
     public void forgetGrants() {
-        grants.clear();
-    }
-
-    private static String grant(String user, String verb, String resource, String namespace) {
-        return user + "\n" + verb + "\n" + resource + "\n" + namespace;
+        client().rbac().roleBindings().inAnyNamespace().withLabel(TEST_GRANT).delete();
+        client().rbac().roles().inAnyNamespace().withLabel(TEST_GRANT).delete();
     }
 
     /** Every request gets this status (e.g. 503), until {@link #recover()}. */
@@ -228,6 +292,10 @@ public class KubernetesApiStub extends Dispatcher {
         String method = request.getMethod();
         String path = request.getPath();
         record(method, path);
+        String agent = request.getHeader("User-Agent");
+        if (agent != null) {
+            requestsByAgent.computeIfAbsent(agent, a -> new CopyOnWriteArrayList<>()).add(method + " " + path);
+        }
         int failure = failAllWith != 0 ? failAllWith
                 : ADMIN_USER_AGENT.equals(request.getHeader("User-Agent")) ? 0 : failOthersWith;
         if (failure != 0) {
@@ -241,8 +309,22 @@ public class KubernetesApiStub extends Dispatcher {
             if ("POST".equals(method) && REVIEW_PATH.equals(path)) {
                 return tokenReview(JSON.readTree(request.getUtf8Body()));
             }
-            if ("POST".equals(method) && ACCESS_REVIEW_PATH.equals(path)) {
-                return accessReview(JSON.readTree(request.getUtf8Body()));
+            Matcher apply = RBAC_APPLY_PATH.matcher(path);
+            String contentType = request.getHeader("Content-Type");
+            if ("PATCH".equals(method) && apply.matches() && contentType != null
+                    && contentType.startsWith("application/apply-patch")) {
+                return applyRbac(request, apply.group(1), apply.group(2), apply.group(3));
+            }
+            if ("GET".equals(method) && path.startsWith("/apis/") && servedGroups.containsKey(path.substring(6))) {
+                return apiGroup(path.substring(6));
+            }
+            if ("POST".equals(method) && RbacAuthorizer.PATH.equals(path)) {
+                accessReviews.incrementAndGet();
+                try {
+                    return json(201, rbac.review(JSON.readTree(request.getUtf8Body())));
+                } catch (RbacAuthorizer.InvalidReview e) {
+                    return status(422, "Invalid", "SubjectAccessReview.authorization.k8s.io \"\" is invalid: " + e.getMessage());
+                }
             }
             Matcher token = TOKEN_PATH.matcher(path);
             if ("POST".equals(method) && token.matches()) {
@@ -258,9 +340,47 @@ public class KubernetesApiStub extends Dispatcher {
         return crud.dispatch(request);
     }
 
+    private MockResponse apiGroup(String group) {
+        ObjectNode answer = JSON.createObjectNode().put("kind", "APIGroup").put("apiVersion", "v1").put("name", group);
+        ArrayNode versions = answer.putArray("versions");
+        List<String> served = servedGroups.get(group);
+        for (String version : served) {
+            versions.addObject().put("groupVersion", group + "/" + version).put("version", version);
+        }
+        answer.putObject("preferredVersion").put("groupVersion", group + "/" + served.get(0)).put("version", served.get(0));
+        return json(200, answer);
+    }
+
     /** Remembers a request for {@link #requests()}; a long-running server may count instead. */
     protected void record(String method, String path) {
         requests.add(method + " " + path);
+    }
+
+    /** Create-or-replace, as the real server's apply ends up for an object only one manager writes. */
+    private MockResponse applyRbac(RecordedRequest request, String collection, String name, String query)
+            throws java.io.IOException {
+        ObjectNode body = (ObjectNode) JSON.readTree(request.getUtf8Body());
+        applied.add(new Applied(collection + "/" + name, query, request.getHeader("Content-Type"),
+                request.getHeader("User-Agent"), body.deepCopy()));
+        String manager = query.replaceAll(".*(?:^|&)fieldManager=([^&]*).*", "$1");
+        if (!query.contains("fieldManager=")) {
+            return status(422, "Invalid", "fieldManager is required for apply requests");
+        }
+        ObjectNode metadata = (ObjectNode) body.path("metadata");
+        metadata.putArray("managedFields").addObject().put("manager", manager).put("operation", "Apply")
+                .put("apiVersion", body.path("apiVersion").asText());
+        MockResponse existing = crud.handleGet(collection + "/" + name);
+        io.fabric8.mockwebserver.http.Headers headers = io.fabric8.mockwebserver.http.Headers.builder()
+                .add("Content-Type", "application/json").build();
+        if (existing.code() == 200) {
+            JsonNode live = JSON.readTree(existing.getBody().readUtf8());
+            metadata.set("uid", live.path("metadata").path("uid"));
+            metadata.set("resourceVersion", live.path("metadata").path("resourceVersion"));
+            return crud.handleUpdate(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, collection + "/" + name, headers,
+                    new io.fabric8.mockwebserver.http.Buffer(body.toString().getBytes(StandardCharsets.UTF_8))));
+        }
+        return crud.handleCreate(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collection, headers,
+                new io.fabric8.mockwebserver.http.Buffer(body.toString().getBytes(StandardCharsets.UTF_8))));
     }
 
     private MockResponse tokenRequest(String namespace, String name, JsonNode body) {
@@ -280,7 +400,7 @@ public class KubernetesApiStub extends Dispatcher {
             if (!"Secret".equals(boundRef.path("kind").asText())) {
                 return status(400, "BadRequest", "the stub binds tokens to Secrets only");
             }
-            boundSecret = object("/api/v1/namespaces/" + namespace + "/secrets/" + boundRef.path("name").asText());
+            boundSecret = stored("/api/v1/namespaces/" + namespace + "/secrets/" + boundRef.path("name").asText());
             if (boundSecret == null) {
                 return status(404, "NotFound", "secrets \"" + boundRef.path("name").asText() + "\" not found");
             }
@@ -370,7 +490,7 @@ public class KubernetesApiStub extends Dispatcher {
                 && account.path("metadata").path("uid").asText().equals(bound.path("serviceaccount").path("uid").asText());
         JsonNode secretRef = bound.path("secret");
         if (!secretRef.isMissingNode()) {
-            JsonNode secret = object("/api/v1/namespaces/" + namespace + "/secrets/" + secretRef.path("name").asText());
+            JsonNode secret = stored("/api/v1/namespaces/" + namespace + "/secrets/" + secretRef.path("name").asText());
             accountAlive &= secret != null && secret.path("metadata").path("uid").asText().equals(secretRef.path("uid").asText())
                     && !secret.path("metadata").hasNonNull("deletionTimestamp");
         }
@@ -386,27 +506,8 @@ public class KubernetesApiStub extends Dispatcher {
         return user;
     }
 
-    private MockResponse accessReview(JsonNode body) {
-        JsonNode spec = body.path("spec");
-        JsonNode attributes = spec.path("resourceAttributes");
-        boolean allowed = attributes.path("group").asText("").isEmpty() && grants.contains(grant(spec.path("user").asText(),
-                attributes.path("verb").asText(), attributes.path("resource").asText(), attributes.path("namespace").asText()));
-        ObjectNode answer = JSON.createObjectNode().put("apiVersion", "authorization.k8s.io/v1")
-                .put("kind", "SubjectAccessReview");
-        answer.putObject("metadata");
-        answer.set("spec", spec);
-        ObjectNode status = answer.putObject("status").put("allowed", allowed);
-        if (allowed) {
-            status.put("reason", "granted by the test");
-        }
-        return json(201, answer);
-    }
-
-    private JsonNode serviceAccount(String namespace, String name) {
-        return object("/api/v1/namespaces/" + namespace + "/serviceaccounts/" + name);
-    }
-
-    private JsonNode object(String path) {
+    /** A stored object or list, as the CRUD mock serves it, else null. */
+    private JsonNode stored(String path) {
         MockResponse found = crud.handleGet(path);
         if (found.code() != 200) {
             return null;
@@ -416,6 +517,10 @@ public class KubernetesApiStub extends Dispatcher {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private JsonNode serviceAccount(String namespace, String name) {
+        return stored("/api/v1/namespaces/" + namespace + "/serviceaccounts/" + name);
     }
 
     private String sign(ObjectNode claims) {

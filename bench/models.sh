@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# The GET /v1/models benchmark (issue 10), run by `make bench` after the mint benchmark (docs/performance.md,
+# "Model list"). maas-api (the jar, the deployment's JVM options) against the Kubernetes API stub of the
+# tests (org.maas.api.testing.ApiStubServer --models=TOTAL:VISIBLE): TOTAL ready LLMInferenceServices on the
+# gateway, VISIBLE of them granted to the free tier by a Role and RoleBinding each, SubjectAccessReviews
+# answered from them (RbacAuthorizer). One free-tier caller with their own cluster token.
+# Reports the cold first answer (every decision a SubjectAccessReview), then the warm cache: p50/p99 at -c1 and
+# -cN and API requests per request (watches apart). Warm means within the decision and review caches' TTLs:
+# the run sets both to 1h so that no entry expires in the middle of a measurement (defaults: 30 s).
+# Knobs (environment): BENCH_MODELS_TOTAL, BENCH_MODELS_VISIBLE, BENCH_MODELS_DURATION (s per run),
+# BENCH_MODELS_ROUNDS, BENCH_MODELS_WARMUP (s), BENCH_MODELS_CONNECTIONS, BENCH_MODELS_APP_PORT,
+# BENCH_MODELS_STUB_PORT, MVN. Results: stdout and bench-results/models/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TOTAL=${BENCH_MODELS_TOTAL:-1000}
+VISIBLE=${BENCH_MODELS_VISIBLE:-100}
+DURATION=${BENCH_MODELS_DURATION:-5}
+ROUNDS=${BENCH_MODELS_ROUNDS:-2}
+WARMUP=${BENCH_MODELS_WARMUP:-15}
+CONNECTIONS=${BENCH_MODELS_CONNECTIONS:-8}
+APP_PORT=${BENCH_MODELS_APP_PORT:-18092}
+STUB_PORT=${BENCH_MODELS_STUB_PORT:-18093}
+MVN=${MVN:-./mvnw -B -ntp}
+OUT=bench-results/models
+JAR=target/quarkus-app/quarkus-run.jar
+LUA=bench/mint.lua
+STUB_MAIN=org.maas.api.testing.ApiStubServer
+STUB_JVM_OPTS="-XX:+UseSerialGC -Xms64m -Xmx512m"
+
+BENCH_NAME=bench-models
+# shellcheck source=bench/common.sh
+. bench/common.sh
+
+install_missing wrk curl jq bc
+[ -f "$JAR" ] || die "$JAR missing: run 'make bench' (it builds first)"
+[ -f "target/test-classes/${STUB_MAIN//.//}.class" ] || die "target/test-classes has no $STUB_MAIN: run 'make build'"
+JVM_OPTS=$(deployment_jvm_opts)
+require_free_ports "BENCH_MODELS_APP_PORT / BENCH_MODELS_STUB_PORT" "$APP_PORT" "$STUB_PORT"
+
+WORK=$(mktemp -d)
+APP_PID=""
+STUB_PID=""
+cleanup() {
+  local pid
+  for pid in "$APP_PID" "$STUB_PID"; do
+    [ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; } || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+rm -rf "$OUT"
+mkdir -p "$OUT/runs"
+
+CLASSPATH_FILE=target/bench-test-classpath.txt
+if [ ! -s "$CLASSPATH_FILE" ] || [ pom.xml -nt "$CLASSPATH_FILE" ]; then
+  log "resolving the test classpath"
+  # shellcheck disable=SC2086
+  $MVN -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" > "$WORK/mvn.log" 2>&1 \
+    || die "mvn dependency:build-classpath failed: $(tail -20 "$WORK/mvn.log")"
+  mv "$WORK/cp.txt" "$CLASSPATH_FILE"
+fi
+log "API stub with $TOTAL models, $VISIBLE visible to the free tier"
+# shellcheck disable=SC2086
+java $STUB_JVM_OPTS -cp "target/test-classes:$(cat "$CLASSPATH_FILE")" "$STUB_MAIN" "$STUB_PORT" \
+  "--models=$TOTAL:$VISIBLE" "free-user@example.com=system:authenticated" > "$WORK/stub.out" 2> "$OUT/stub.log" &
+STUB_PID=$!
+STUB=http://127.0.0.1:$STUB_PORT
+for _ in $(seq 1 240); do
+  grep -qs '^ready' "$WORK/stub.out" && break
+  kill -0 "$STUB_PID" 2>/dev/null || die "the API stub exited; see $OUT/stub.log"
+  sleep 0.25
+done
+grep -q '^ready' "$WORK/stub.out" || die "the API stub is not ready after 60 s; see $OUT/stub.log"
+counts() { curl -fsS "$STUB/_stub/counts"; }
+BEARER=$(awk -F'\t' '$1 == "user" {print $3}' "$WORK/stub.out")
+[ -n "$BEARER" ] || die "the stub printed no user token"
+
+# shellcheck disable=SC2086
+java $JVM_OPTS -Dmaas.tiers.source=file -Dmaas.models.access-cache-ttl=1h -Dmaas.identity.review-cache-ttl=1h \
+  -Dquarkus.kubernetes-client.api-server-url="$STUB" -Dquarkus.kubernetes-client.trust-certs=true \
+  -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$APP_PORT" -jar "$JAR" > "$OUT/app.log" 2>&1 &
+APP_PID=$!
+APP=http://127.0.0.1:$APP_PORT
+for _ in $(seq 1 120); do
+  curl -fs -o /dev/null "$APP/q/health/ready" && break
+  kill -0 "$APP_PID" 2>/dev/null || die "the service exited; see $OUT/app.log"
+  sleep 0.5
+done
+curl -fs -o /dev/null "$APP/q/health/ready" || die "the service is not ready after 60 s; see $OUT/app.log"
+
+# cold: the first request starts the informers and decides every model with a SubjectAccessReview; on this
+# stub that takes longer than maas.kubernetes.request-deadline (it answers 503), while the reviews it started
+# go on filling the cache, so the script asks again until the answer is 200
+before=$(counts)
+COLD_START=$(date +%s.%N)
+COLD_TRIES=0
+while :; do
+  COLD_TRIES=$((COLD_TRIES + 1))
+  code=$(curl -sS -o "$WORK/first.json" -w '%{http_code}' -H "Authorization: Bearer $BEARER" "$APP/v1/models")
+  [ "$code" = 200 ] && break
+  [ "$code" = 503 ] && [ "$COLD_TRIES" -lt 30 ] || die "GET /v1/models answered $code: $(cat "$WORK/first.json")"
+  sleep 1
+done
+COLD="200 $(echo "$(date +%s.%N) - $COLD_START" | bc)"
+after=$(counts)
+LISTED=$(jq '.data | length' "$WORK/first.json")
+[ "$LISTED" = "$VISIBLE" ] || die "the first answer lists $LISTED models, expected $VISIBLE"
+COLD_SARS=$(jq -n --argjson b "$before" --argjson a "$after" '$a.subject_access_reviews - $b.subject_access_reviews')
+log "cold: first 200 after ${COLD#* } s and $COLD_TRIES request(s), $LISTED models listed, $COLD_SARS SubjectAccessReviews"
+printf '/v1/models\t%s\t-\t\n' "$BEARER" > "$WORK/models.requests"
+
+wrk_run() { # LABEL CONNECTIONS SECONDS -> $OUT/runs/LABEL.json
+  local label=$1 conns=$2 secs=$3 c_before c_after
+  c_before=$(counts)
+  BENCH_METHOD=GET BENCH_STATUS=200 BENCH_LABEL=$label BENCH_REQUESTS="$WORK/models.requests" \
+    BENCH_OUT="$WORK/$label.json" wrk -t1 -c"$conns" -d"${secs}s" --timeout 5s -s "$LUA" "$APP" \
+    > "$WORK/$label.txt" 2>&1 || die "$label: wrk failed: $(cat "$WORK/$label.txt")"
+  sleep 0.3
+  c_after=$(counts)
+  jq -c --argjson cb "$c_before" --argjson ca "$c_after" --argjson conns "$conns" \
+    '. + {connections: $conns, api_requests: ($ca.api_requests - $cb.api_requests),
+          subject_access_reviews: ($ca.subject_access_reviews - $cb.subject_access_reviews),
+          token_reviews: ($ca.token_reviews - $cb.token_reviews), watches: ($ca.watches - $cb.watches)}' \
+    "$WORK/$label.json" > "$OUT/runs/$label.json"
+  local errors
+  errors=$(jq '.errors.connect + .errors.read + .errors.write + .errors.status + .errors.timeout + .bad_status' "$OUT/runs/$label.json")
+  [ "$errors" = 0 ] || die "$label: $errors errors or unexpected statuses"
+}
+
+log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); warm-up ${WARMUP}s at -c$CONNECTIONS"
+wrk_run warmup "$CONNECTIONS" "$WARMUP"
+for round in $(seq 1 "$ROUNDS"); do
+  log "round $round/$ROUNDS: -c1 then -c$CONNECTIONS, ${DURATION}s each"
+  wrk_run "c1-$round" 1 "$DURATION"
+  wrk_run "c$CONNECTIONS-$round" "$CONNECTIONS" "$DURATION"
+done
+
+jq -s --arg cold "$COLD" --argjson tries "$COLD_TRIES" --argjson sars "$COLD_SARS" --argjson total "$TOTAL" --argjson visible "$VISIBLE" \
+  --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  --arg date "$(date -u +%FT%TZ)" --arg jvm "$JVM_OPTS" --argjson conns "$CONNECTIONS" '
+  def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+  def ms: . / 1000 | . * 100 | round / 100;
+  map(select(.label != "warmup")) as $runs |
+  def level($c): ($runs | map(select(.connections == $c))) as $r |
+    {connections: $c, p50_ms: ($r | map(.latency_us.p50) | median | ms), p99_ms: ($r | map(.latency_us.p99) | median | ms),
+     rps: ($r | map(.rps) | median | round), requests: ($r | map(.requests) | add),
+     rounds: ($r | map({p50_ms: (.latency_us.p50 | ms), p99_ms: (.latency_us.p99 | ms), rps: (.rps | round)}))};
+  ($runs | map(.requests) | add) as $n | ($runs | map(.api_requests) | add) as $api |
+  {date: $date, commit: $commit, loadavg_after: $load, jvm_options: $jvm, models: $total, visible: $visible,
+   cold: {seconds_to_first_200: ($cold | split(" ")[1] | tonumber | . * 100 | round / 100), requests: $tries, subject_access_reviews: $sars},
+   c1: level(1), load: level($conns), requests: $n, api_requests: $api,
+   subject_access_reviews: ($runs | map(.subject_access_reviews) | add),
+   token_reviews: ($runs | map(.token_reviews) | add), watches: ($runs | map(.watches) | add),
+   api_requests_per_request: ($api / $n),
+   targets: {p99_ms_c1: {target: 5, met: (level(1).p99_ms <= 5)}, api_requests_per_request: {target: 0, met: ($api == 0)}}}
+  ' "$OUT"/runs/*.json > "$OUT/summary.json"
+
+jq -r '
+  def ok(t): if t.met then "met" else "MISSED" end;
+  "",
+  "maas-api GET /v1/models benchmark, \(.date), commit \(.commit)",
+  "\(.models) models on the gateway, \(.visible) visible to the caller; service JVM options: \(.jvm_options)",
+  "cold: first 200 after \(.cold.seconds_to_first_200) s (\(.cold.requests) request(s): one that spends the 10 s deadline answers 503 and is asked again), \(.cold.subject_access_reviews) SubjectAccessReviews",
+  "warm -c1:  p50 \(.c1.p50_ms) ms, p99 \(.c1.p99_ms) ms (target <= 5: \(ok(.targets.p99_ms_c1))), \(.c1.rps) req/s; rounds \(.c1.rounds | map("\(.p50_ms)/\(.p99_ms) \(.rps)") | join(", "))",
+  "warm -c\(.load.connections):  p50 \(.load.p50_ms) ms, p99 \(.load.p99_ms) ms, \(.load.rps) req/s; rounds \(.load.rounds | map("\(.p50_ms)/\(.p99_ms) \(.rps)") | join(", "))",
+  "API requests per request: \(.api_requests_per_request) (\(.api_requests) for \(.requests) requests: \(.subject_access_reviews) SubjectAccessReviews, \(.token_reviews) TokenReviews; target 0: \(ok(.targets.api_requests_per_request))); watches apart: \(.watches)",
+  "load average after: \(.loadavg_after); results: bench-results/models/summary.txt, summary.json, runs/*.json"
+' "$OUT/summary.json" | tee "$OUT/summary.txt"

@@ -1,0 +1,209 @@
+package org.maas.api.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.APIGroup;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.maas.api.config.MaasConfig;
+import org.maas.api.error.ApiException;
+import org.maas.api.error.KubernetesFailures;
+import org.maas.api.kubernetes.Informers;
+
+/**
+ * The LLMInferenceServices attached to the MaaS gateway, from informer caches of LLMInferenceServices and
+ * HTTPRoutes in all namespaces: a request never lists the cluster. Started by the first GET /v1/models
+ * (the tier lookup needs no cluster): it asks API discovery which version of {@code serving.kserve.io} is
+ * served (v1alpha2, else v1alpha1) and starts both informers through {@link Informers}. The list shown is
+ * computed again only after an informer reported a change.
+ */
+@ApplicationScoped
+public class ModelCatalog {
+
+    private static final Logger LOG = Logger.getLogger(ModelCatalog.class);
+    static final String KSERVE_GROUP = "serving.kserve.io";
+    /** Newest first: the first one the API server serves is used. */
+    static final List<String> KSERVE_VERSIONS = List.of("v1alpha2", "v1alpha1");
+    private static final Duration REDISCOVERY = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final ResourceDefinitionContext HTTP_ROUTES = new ResourceDefinitionContext.Builder()
+            .withGroup("gateway.networking.k8s.io").withVersion("v1").withKind("HTTPRoute")
+            .withPlural("httproutes").withNamespaced(true).build();
+
+    private final KubernetesClient client;
+    private final Informers informers;
+    private final ModelReader reader;
+    private final Duration syncWait;
+    private final AtomicLong changes = new AtomicLong();
+    private volatile SharedIndexInformer<GenericKubernetesResource> services;
+    private volatile SharedIndexInformer<GenericKubernetesResource> routes;
+    private volatile String servedVersion;
+    /** Set when discovery found no served version: when to ask again (System.nanoTime). */
+    private volatile Long notServedUntil;
+    private volatile Snapshot snapshot = new Snapshot(-1, List.of());
+
+    private record Snapshot(long version, List<Model> models) {
+    }
+
+    @Inject
+    ModelCatalog(KubernetesClient client, Informers informers, MaasConfig config) {
+        this.client = client;
+        this.informers = informers;
+        this.reader = new ModelReader(config.gateway().name(), config.gateway().namespace());
+        this.syncWait = config.models().syncWait();
+    }
+
+    /**
+     * The models on the gateway, sorted by namespace and name. Run within the request's Kubernetes deadline.
+     *
+     * @throws ApiException 503 with Retry-After while the caches have not listed once (the API server
+     *                      unreachable, or RBAC missing: the informer's log says which)
+     */
+    public List<Model> models() {
+        if (!start()) {
+            return List.of(); // KServe is not installed: no models
+        }
+        awaitSync();
+        long version = changes.get();
+        Snapshot current = snapshot;
+        if (current.version() == version) {
+            return current.models();
+        }
+        List<Model> models = compute();
+        snapshot = new Snapshot(version, models);
+        return models;
+    }
+
+    /** Which version of LLMInferenceService this catalog reads, once started; for logs and tests. */
+    String servedVersion() {
+        return servedVersion;
+    }
+
+    /** @return false when the API server serves no known version of serving.kserve.io */
+    private boolean start() {
+        if (services != null) {
+            return true;
+        }
+        synchronized (this) {
+            if (services != null) {
+                return true;
+            }
+            Long until = notServedUntil;
+            if (until != null && System.nanoTime() - until < 0) {
+                return false;
+            }
+            String version = discoverVersion();
+            if (version == null) {
+                notServedUntil = System.nanoTime() + REDISCOVERY.toNanos();
+                LOG.warnf("the API server serves none of %s/%s: no LLMInferenceServices (KServe) to list;"
+                        + " asking again in %s", KSERVE_GROUP, KSERVE_VERSIONS, REDISCOVERY);
+                return false;
+            }
+            ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(KSERVE_GROUP)
+                    .withVersion(version).withKind("LLMInferenceService").withPlural("llminferenceservices")
+                    .withNamespaced(true).build();
+            ResourceEventHandler<GenericKubernetesResource> changed = new Changes();
+            routes = informers.start(Informers.Spec.reporting("httproutes",
+                    "list/watch httproutes.gateway.networking.k8s.io (all namespaces)"),
+                    kubernetes -> withHandler(kubernetes.genericKubernetesResources(HTTP_ROUTES).inAnyNamespace()
+                            .runnableInformer(0), changed));
+            services = informers.start(Informers.Spec.reporting("llminferenceservices",
+                    "list/watch llminferenceservices.serving.kserve.io (all namespaces)"),
+                    kubernetes -> withHandler(kubernetes.genericKubernetesResources(context).inAnyNamespace()
+                            .runnableInformer(0), changed));
+            servedVersion = version;
+            LOG.infof("listing models from %s/%s LLMInferenceServices", KSERVE_GROUP, version);
+            return true;
+        }
+    }
+
+    private static SharedIndexInformer<GenericKubernetesResource> withHandler(
+            SharedIndexInformer<GenericKubernetesResource> informer, ResourceEventHandler<GenericKubernetesResource> handler) {
+        informer.addEventHandler(handler);
+        return informer;
+    }
+
+    private String discoverVersion() {
+        APIGroup group;
+        try {
+            group = client.getApiGroup(KSERVE_GROUP);
+        } catch (KubernetesClientException e) {
+            throw KubernetesFailures.translate(e, "discover the API group " + KSERVE_GROUP);
+        }
+        if (group == null || group.getVersions() == null) {
+            return null;
+        }
+        Set<String> served = group.getVersions().stream().map(GroupVersionForDiscovery::getVersion)
+                .collect(Collectors.toSet());
+        return KSERVE_VERSIONS.stream().filter(served::contains).findFirst().orElse(null);
+    }
+
+    /** Waits (up to sync-wait, or until the request's deadline interrupts) for both caches' first list. */
+    private void awaitSync() {
+        long until = System.nanoTime() + syncWait.toNanos();
+        while (!(services.hasSynced() && routes.hasSynced())) {
+            if (System.nanoTime() - until > 0) {
+                throw ApiException.unavailable("the model list is not loaded yet (the Kubernetes API has not"
+                        + " answered); retry shortly", KubernetesFailures.RETRY_AFTER_SECONDS);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ApiException.unavailable("the model list is not loaded yet; retry shortly",
+                        KubernetesFailures.RETRY_AFTER_SECONDS);
+            }
+        }
+    }
+
+    private List<Model> compute() {
+        List<Model> models = new ArrayList<>();
+        for (GenericKubernetesResource service : services.getStore().list()) {
+            JsonNode json = JSON.valueToTree(service);
+            if (reader.attached(json, this::route)) {
+                models.add(reader.model(json, this::route));
+            }
+        }
+        models.sort(Comparator.comparing(Model::namespace).thenComparing(Model::name));
+        return List.copyOf(models);
+    }
+
+    private JsonNode route(String key) {
+        GenericKubernetesResource route = routes.getStore().getByKey(key);
+        return route == null ? null : JSON.valueToTree(route);
+    }
+
+    /** Any add, update or delete of either kind invalidates the computed list. */
+    private final class Changes implements ResourceEventHandler<GenericKubernetesResource> {
+        @Override
+        public void onAdd(GenericKubernetesResource obj) {
+            changes.incrementAndGet();
+        }
+
+        @Override
+        public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+            changes.incrementAndGet();
+        }
+
+        @Override
+        public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+            changes.incrementAndGet();
+        }
+    }
+}

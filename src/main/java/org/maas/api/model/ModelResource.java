@@ -1,0 +1,88 @@
+package org.maas.api.model;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.maas.api.error.ApiError;
+import org.maas.api.identity.Caller;
+import org.maas.api.identity.CallerAuthenticator;
+import org.maas.api.kubernetes.KubernetesGuard;
+import org.maas.api.tier.TierCatalog;
+
+/** The models the caller may call through the gateway, in the OpenAI list format. */
+@Path("/v1/models")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "models", description = "The models you may call through the gateway")
+@SecurityScheme(securitySchemeName = "maasToken", type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "A token from POST /v1/tokens (what the gateway takes for the models)")
+public class ModelResource {
+
+    private final CallerAuthenticator authenticator;
+    private final TierCatalog tiers;
+    private final VisibleModels visible;
+    private final KubernetesGuard kubernetes;
+
+    ModelResource(CallerAuthenticator authenticator, TierCatalog tiers, VisibleModels visible, KubernetesGuard kubernetes) {
+        this.authenticator = authenticator;
+        this.tiers = tiers;
+        this.visible = visible;
+        this.kubernetes = kubernetes;
+    }
+
+    @GET
+    @SecurityRequirement(name = "clusterToken")
+    @SecurityRequirement(name = "maasToken")
+    @Operation(operationId = "listModels", summary = "List the models you may call",
+            description = "The LLMInferenceServices attached to the MaaS gateway that the gateway would let your"
+                    + " MaaS identity call: the same SubjectAccessReview as the gateway's (verb post on the"
+                    + " llminferenceservice in its namespace), for a MaaS token's own ServiceAccount, or for a cluster"
+                    + " token, the ServiceAccount a mint would give you in your tier. Decisions are cached for"
+                    + " maas.models.access-cache-ttl. A model whose decision could not be made is left out.")
+    @APIResponse(responseCode = "200", description = "The models (OpenAI list format); never cache it",
+            headers = @Header(name = "Cache-Control", description = "no-store", schema = @Schema(type =
+                    org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)),
+            content = @Content(schema = @Schema(implementation = ModelList.class), examples = @ExampleObject(
+                    name = "models", value = "{\"object\": \"list\", \"data\": [{\"id\": \"meta-llama/Llama-3.1-8B-Instruct\","
+                    + " \"object\": \"model\", \"created\": 1764174600, \"owned_by\": \"llm\","
+                    + " \"url\": \"https://maas.apps.example.com/llm/llama\", \"ready\": true}]}")))
+    @APIResponse(responseCode = "401", description = "No bearer token, or one the API server does not accept",
+            headers = @Header(name = "WWW-Authenticate", description = "Bearer", schema = @Schema(type =
+                    org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)),
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "invalid",
+                    value = "{\"error\": \"unauthorized\", \"message\": \"the bearer token is not valid: send your own cluster token (for example from `oc whoami -t` or `kubectl create token`)\"}")))
+    @APIResponse(responseCode = "403", description = "No tier holds any of your groups",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "no tier",
+                    value = "{\"error\": \"forbidden\", \"message\": \"no tier includes any of your groups [contractors]; ask an administrator to add one of them to a tier\"}")))
+    @APIResponse(responseCode = "500", description = "maas-api is misconfigured (e.g. missing RBAC); details in its log",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "rbac",
+                    value = "{\"error\": \"internal_error\", \"message\": \"maas-api could not complete the request; the cause has been logged\"}")))
+    @APIResponse(responseCode = "503", description = "The model list has not loaded yet, the Kubernetes API is"
+            + " unavailable, or it did not answer within maas.kubernetes.request-deadline; retry after Retry-After seconds",
+            headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type =
+                    org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)),
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "not loaded",
+                    value = "{\"error\": \"unavailable\", \"message\": \"the model list is not loaded yet (the Kubernetes API has not answered); retry shortly\"}")))
+    public Response list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        List<ModelInfo> models = kubernetes.call(() -> {
+            Caller caller = authenticator.anyCaller(authorization);
+            String tier = tiers.match(caller.groups()).requireTier().name();
+            return visible.of(caller, tier).stream().map(ModelInfo::of).toList();
+        });
+        return Response.ok(ModelList.of(models)).header("Cache-Control", "no-store").build();
+    }
+}

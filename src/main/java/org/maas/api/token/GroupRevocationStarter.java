@@ -1,0 +1,70 @@
+package org.maas.api.token;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.util.Optional;
+import org.maas.api.config.MaasConfig;
+import org.maas.api.config.MaasConfig.Revocation.GroupChange;
+import org.maas.api.identity.MaasIdentity;
+import org.maas.api.kubernetes.Informers;
+import org.maas.api.kubernetes.Leadership;
+import org.maas.api.tier.TierCatalog;
+import org.maas.api.tier.TierConfigApplied;
+
+/**
+ * Runs the {@link GroupRevoker} unless {@code maas.revocation.on-group-change=off}: its informer and thread
+ * belong to {@link Informers}, its deletions to the leader; tier config changes reach it.
+ */
+@ApplicationScoped
+class GroupRevocationStarter {
+
+    private final MaasConfig config;
+    private final TierCatalog catalog;
+    private final MaasIdentity identity;
+    private final MeterRegistry registry;
+    private final Instance<KubernetesClient> client;
+    private final Informers informers;
+    private final Leadership leadership;
+    private volatile GroupRevoker revoker;
+
+    GroupRevocationStarter(MaasConfig config, TierCatalog catalog, MaasIdentity identity, MeterRegistry registry,
+                           Instance<KubernetesClient> client, Informers informers, Leadership leadership) {
+        this.config = config;
+        this.catalog = catalog;
+        this.identity = identity;
+        this.registry = registry;
+        this.client = client;
+        this.informers = informers;
+        this.leadership = leadership;
+    }
+
+    void start(@Observes StartupEvent event) {
+        GroupChange mode = config.revocation().onGroupChange();
+        if (mode == GroupChange.OFF) {
+            return;
+        }
+        GroupRevoker started = new GroupRevoker(client.get(), new GroupRevoker.Settings(mode,
+                config.revocation().resyncInterval()), leadership, identity, catalog::current, registry);
+        informers.own("group-revocation", started);
+        informers.start(Informers.Spec.reporting("openshift-groups",
+                "list and watch groups.user.openshift.io (cluster scope)"), started::informer);
+        started.start();
+        revoker = started;
+    }
+
+    /** Runs under the catalog's lock: only hands the work to the revoker's thread. */
+    void tierConfigApplied(@Observes TierConfigApplied event) {
+        GroupRevoker running = revoker;
+        if (running != null) {
+            running.checkAll();
+        }
+    }
+
+    Optional<GroupRevoker> revoker() {
+        return Optional.ofNullable(revoker);
+    }
+}

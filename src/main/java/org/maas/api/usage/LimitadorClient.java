@@ -1,0 +1,124 @@
+package org.maas.api.usage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.maas.api.config.MaasConfig;
+
+/**
+ * Reads Limitador's HTTP API ({@code GET /counters/{namespace}}), one model route at a time.
+ *
+ * <p>The JDK HttpClient, no REST client: one GET and a JSON array, with a per-request timeout. Answers are
+ * cached per route for {@code maas.usage.cache-ttl} (all users' counters of the route: one read serves every
+ * caller polling it), and concurrent requests for the same route share one read. Reads run on a pool of
+ * {@code maas.usage.max-concurrent-requests} threads for the whole replica, so a caller who sees a hundred
+ * models never sends a hundred requests to Limitador at once. A failed read is not cached.
+ */
+@ApplicationScoped
+public class LimitadorClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final Duration timeout;
+    private final ExecutorService reads;
+    private final HttpClient http;
+    private final AsyncCache<String, RouteCounters> cache;
+    private final MeterRegistry registry;
+
+    LimitadorClient(MaasConfig config, MeterRegistry registry) {
+        this.baseUrl = config.usage().limitadorUrl().replaceAll("/+$", "");
+        this.timeout = config.usage().limitadorTimeout();
+        this.registry = registry;
+        AtomicInteger threads = new AtomicInteger();
+        this.reads = Executors.newFixedThreadPool(config.usage().maxConcurrentRequests(), task -> {
+            Thread thread = new Thread(task, "maas-limitador-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        // its own executor: the reads pool blocks in send(), which needs other threads to complete
+        this.http = HttpClient.newBuilder().connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.cache = Caffeine.newBuilder().expireAfterWrite(config.usage().cacheTtl())
+                .maximumSize(config.usage().cacheMaxEntries()).executor(reads).buildAsync();
+    }
+
+    /** How long one read may take; a request waits no longer for all of its reads. */
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** The live counters of a route ({@code <namespace>/<name>}), from the cache or one read. */
+    CompletableFuture<RouteCounters> counters(String route) {
+        return cache.get(route, (key, executor) -> CompletableFuture.supplyAsync(() -> read(key), executor));
+    }
+
+    private RouteCounters read(String route) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/counters/"
+                        + URLEncoder.encode(route, StandardCharsets.UTF_8)))
+                .timeout(timeout).header("Accept", "application/json").GET().build();
+        long start = System.nanoTime();
+        String outcome = "error";
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                outcome = "http_" + response.statusCode() / 100 + "xx";
+                throw new LimitadorException("Limitador answered HTTP " + response.statusCode() + " for " + route);
+            }
+            JsonNode body = JSON.readTree(response.body());
+            if (!body.isArray()) {
+                outcome = "bad_answer";
+                throw new LimitadorException("Limitador's counters of " + route + " are not a JSON array");
+            }
+            List<LimitadorCounter> counters = new ArrayList<>(body.size());
+            body.forEach(counter -> counters.add(LimitadorCounter.of(counter)));
+            outcome = "ok";
+            return new RouteCounters(Instant.now(), counters);
+        } catch (java.net.http.HttpTimeoutException e) {
+            outcome = "timeout";
+            throw new LimitadorException("Limitador did not answer within " + timeout + " for " + route);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Limitador could not be read for " + route + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LimitadorException("interrupted reading " + route);
+        } finally {
+            Timer.builder("maas_limitador_request_duration")
+                    .description("Limitador HTTP reads (GET /counters/{namespace}) made for GET /v1/usage, by outcome")
+                    .tag("outcome", outcome).register(registry).record(Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        reads.shutdownNow();
+    }
+
+    /** A read that gave no counters; the route is reported as missing (partial), never as unused. */
+    static final class LimitadorException extends RuntimeException {
+        LimitadorException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
