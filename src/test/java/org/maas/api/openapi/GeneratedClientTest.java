@@ -37,15 +37,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.maas.api.identity.MaasIdentity;
+import org.maas.api.model.ModelFixtures;
 import org.maas.api.testing.Identities;
 import org.maas.api.testing.KubernetesApiStub;
 import org.maas.api.testing.KubernetesApiStubResource;
+import org.maas.api.usage.LimitadorFake;
 import org.maas.client.ApiClient;
 import org.maas.client.ApiException;
 import org.maas.client.api.AdminApi;
 import org.maas.client.api.ApiKeysApi;
+import org.maas.client.api.ModelsApi;
 import org.maas.client.api.TiersApi;
 import org.maas.client.api.TokensApi;
+import org.maas.client.api.UsageApi;
 import org.maas.client.model.ApiKeyExpiration;
 import org.maas.client.model.ApiKeyInfo;
 import org.maas.client.model.CallerTier;
@@ -55,11 +59,15 @@ import org.maas.client.model.Expiration;
 import org.maas.client.model.GatewayPolicy;
 import org.maas.client.model.MaasError;
 import org.maas.client.model.MintTokenRequest;
+import org.maas.client.model.Model;
+import org.maas.client.model.ModelList;
 import org.maas.client.model.RevokedAccount;
 import org.maas.client.model.Tier;
 import org.maas.client.model.TierLookupRequest;
 import org.maas.client.model.TierLookupResponse;
 import org.maas.client.model.TokenResponse;
+import org.maas.client.model.Usage;
+import org.maas.client.model.UsageEntry;
 import org.maas.client.model.UserRevocation;
 
 /**
@@ -71,6 +79,7 @@ import org.maas.client.model.UserRevocation;
  */
 @QuarkusTest
 @WithTestResource(KubernetesApiStubResource.class)
+@WithTestResource(LimitadorFake.class)
 @TestProfile(GeneratedClientTest.TiersFromAConfigMap.class)
 @TestMethodOrder(OrderAnnotation.class)
 class GeneratedClientTest {
@@ -421,6 +430,74 @@ class GeneratedClientTest {
         assertUnavailableWhenTheApiServerFails(() -> admin().adminListApiKeys(null, "xia", admin));
     }
 
+    // --- models ---
+
+    @Test
+    void listModels() throws Exception {
+        ModelFixtures fixtures = kserveInstalled();
+        fixtures.onGateway("models", "llama", "meta-llama/Llama-3.1-8B-Instruct");
+        fixtures.grant("models", "llama", IDENTITY.tierGroup("free"));
+        Map<String, String> amy = bearer(api.addUser("amy", "system:authenticated"));
+        await().atMost(WITHIN).until(() -> !models().listModels(amy).getData().isEmpty());
+
+        ModelList list = models().listModels(amy);
+        assertEquals("list", list.getObject());
+        Model llama = list.getData().stream().filter(m -> m.getId().equals("meta-llama/Llama-3.1-8B-Instruct"))
+                .findFirst().orElseThrow();
+        assertEquals("model", llama.getObject());
+        assertEquals("models", llama.getOwnedBy());
+        assertEquals("https://maas.apps.example.com/models/llama", llama.getUrl());
+        assertTrue(llama.getReady());
+        assertTrue(llama.getCreated() > 0);
+        Map<String, String> amos = bearer(maasToken("amos")); // a MaaS token lists what its own account may call
+        await().atMost(WITHIN).until(() -> models().listModels(amos).getData().stream().map(Model::getId).toList()
+                .contains("meta-llama/Llama-3.1-8B-Instruct"));
+
+        ApiException missing = assertError(401, "unauthorized", () -> models().listModels());
+        assertEquals(List.of("Bearer"), missing.getResponseHeaders().allValues("WWW-Authenticate"));
+        assertError(401, "unauthorized", () -> models().listModels(bearer("not-a-token")));
+        assertError(403, "forbidden", () -> models().listModels(bearer(api.addUser("ari", "contractors"))));
+        assertError(406, "not_acceptable", () -> models(accept("text/plain")).listModels(amy));
+        assertInternalErrorWhenRbacForbidsTheTokenReview(() -> models().listModels(bearer(api.addUser("abe"))));
+        assertUnavailableWhenTheApiServerFails(() -> models().listModels(bearer(api.addUser("ada"))));
+    }
+
+    // --- usage ---
+
+    @Test
+    void getUsage() throws Exception {
+        ModelFixtures fixtures = kserveInstalled();
+        fixtures.onGateway("usage", "granite", "ibm/granite");
+        fixtures.grant("usage", "granite", IDENTITY.tierGroup("premium"));
+        Map<String, String> ben = bearer(api.addUser("ben", "system:authenticated", "premium-users"));
+        await().atMost(WITHIN).until(() -> !usage().getUsage(ben).getUsage().isEmpty());
+
+        Usage usage = usage().getUsage(ben);
+        assertEquals("premium", usage.getTier());
+        assertNull(usage.getPartial());
+        assertFalse(usage.getCheckedAt().isBlank());
+        UsageEntry requests = usage.getUsage().stream().filter(e -> e.getKind().equals("requests")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of("ibm/granite", "2m", 20L, 0L, 20L), List.of(requests.getModel(), requests.getWindow(),
+                requests.getMax(), requests.getUsed(), requests.getRemaining()));
+        assertNull(requests.getResetsInSeconds(), "nothing counted yet: null, which the schema allows");
+
+        ApiException missing = assertError(401, "unauthorized", () -> usage().getUsage());
+        assertEquals(List.of("Bearer"), missing.getResponseHeaders().allValues("WWW-Authenticate"));
+        assertError(403, "forbidden", () -> usage().getUsage(bearer(api.addUser("bea", "contractors"))));
+        assertError(406, "not_acceptable", () -> usage(accept("text/plain")).getUsage(ben));
+        assertInternalErrorWhenRbacForbidsTheTokenReview(() -> usage().getUsage(bearer(api.addUser("bo"))));
+        assertUnavailableWhenTheApiServerFails(() -> usage().getUsage(bearer(api.addUser("bud"))));
+
+        // Limitador failing for every model the caller may use: 503 as well
+        fixtures.onGateway("usage", "broken", "org/broken");
+        fixtures.grant("usage", "broken", IDENTITY.tierGroup("enterprise"));
+        LimitadorFake.failing("usage/broken-kserve-route");
+        Map<String, String> bex = bearer(api.addUser("bex", "system:authenticated", "enterprise-users"));
+        await().atMost(WITHIN).until(() -> status(() -> usage().getUsage(bex)) == 503);
+        assertUnavailable(() -> usage().getUsage(bex));
+    }
+
     // --- the whole contract, after every call above ---
 
     @Test
@@ -472,6 +549,28 @@ class GeneratedClientTest {
 
     private ApiKeysApi apiKeys(Consumer<HttpRequest.Builder> requestChange) {
         return new ApiKeysApi(client(requestChange));
+    }
+
+    private ModelsApi models() {
+        return models(request -> { });
+    }
+
+    private ModelsApi models(Consumer<HttpRequest.Builder> requestChange) {
+        return new ModelsApi(client(requestChange));
+    }
+
+    private UsageApi usage() {
+        return usage(request -> { });
+    }
+
+    private UsageApi usage(Consumer<HttpRequest.Builder> requestChange) {
+        return new UsageApi(client(requestChange));
+    }
+
+    /** KServe's API group served, so that the model informers start; LLMInferenceServices as KServe stores them. */
+    private ModelFixtures kserveInstalled() {
+        api.serveApiGroup("serving.kserve.io", "v1alpha2", "v1alpha1");
+        return new ModelFixtures(api.client(), "v1alpha2");
     }
 
     private AdminApi admin() {
