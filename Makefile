@@ -6,8 +6,11 @@ IMAGE ?=
 # policies/ for OpenShift's gateway controller, overlays/istio for Istio's.
 POLICIES ?= policies
 MANIFESTS := target/manifests
+# The OpenAPI document the build stores, and the linters pinned in tools/openapi-lint/package-lock.json.
+OPENAPI := target/openapi/openapi.yaml
+LINT := tools/openapi-lint
 
-.PHONY: run test build bench bench-mint bench-models bench-faults policies manifests deploy clean help
+.PHONY: run test lint-openapi build bench bench-mint bench-models bench-faults policies manifests deploy clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -15,8 +18,20 @@ help: ## list the targets
 run: ## start the service on :8080 in dev mode, serving the default tiers (no cluster needed)
 	$(MVN) quarkus:dev -Dquarkus.analytics.disabled=true
 
-test: ## run every test (unit, API, Kubernetes mock server, manifest validation)
+test: ## run every test (unit, API, generated client, Kubernetes mock server, manifests), then lint-openapi
 	$(MVN) verify
+	$(MAKE) lint-openapi
+
+lint-openapi: $(LINT)/node_modules/.installed ## lint the OpenAPI document of the last build: Spectral (spectral:oas) and Redocly (recommended)
+	@test -f $(OPENAPI) || { echo "$(OPENAPI) is missing: run make build (or make test) first" >&2; exit 1; }
+	$(LINT)/node_modules/.bin/spectral lint --ruleset $(LINT)/.spectral.yaml --fail-severity error $(OPENAPI)
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+	  $(LINT)/node_modules/.bin/redocly lint --config $(LINT)/redocly.yaml $(OPENAPI)
+
+# npm ci installs exactly the locked versions into $(LINT)/node_modules, nothing global.
+$(LINT)/node_modules/.installed: $(LINT)/package.json $(LINT)/package-lock.json
+	cd $(LINT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 build: ## build the runnable jar into target/quarkus-app (tests skipped)
 	$(MVN) package -DskipTests
@@ -48,6 +63,6 @@ deploy: manifests ## apply target/manifests/ to the current kubectl context; nee
 	$(KUBECTL) apply -f $(MANIFESTS)/maas-api.yaml
 	$(KUBECTL) apply -f $(MANIFESTS)/policies.yaml
 
-clean: ## remove build output
+clean: ## remove build output (the linters in tools/openapi-lint/node_modules stay)
 	$(MVN) clean
 	rm -rf bench-results

@@ -4,11 +4,11 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The OpenAI list format ({@code GET /v1/models}), so OpenAI SDKs read it as they read OpenAI's. */
-@Schema(name = "ModelList")
+@Schema(name = "ModelList", description = "The OpenAI list format", requiredProperties = {"object", "data"})
 public record ModelList(
-        @Schema(required = true, enumeration = "list", example = "list")
+        @Schema(description = "Always \"list\"", example = "list")
         String object,
-        @Schema(required = true, description = "The models you may call; empty, never null, when there is none")
+        @Schema(description = "The models you may call; empty, never null, when there is none")
         List<ModelInfo> data) {
 
     static ModelList of(List<ModelInfo> data) {

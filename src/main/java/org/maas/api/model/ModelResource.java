@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -52,31 +53,22 @@ public class ModelResource {
                     + " MaaS identity call: the same SubjectAccessReview as the gateway's (verb post on the"
                     + " llminferenceservice in its namespace), for a MaaS token's own ServiceAccount, or for a cluster"
                     + " token, the ServiceAccount a mint would give you in your tier. Decisions are cached for"
-                    + " maas.models.access-cache-ttl. A model whose decision could not be made is left out.")
+                    + " maas.models.access-cache-ttl. A model whose decision could not be made is left out. 503"
+                    + " also when the model list has not loaded yet, or the Kubernetes API did not answer within"
+                    + " maas.kubernetes.request-deadline.")
     @APIResponse(responseCode = "200", description = "The models (OpenAI list format); never cache it",
-            headers = @Header(name = "Cache-Control", description = "no-store", schema = @Schema(type =
-                    org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)),
+            headers = @Header(name = "Cache-Control", description = "no-store", schema = @Schema(type = SchemaType.STRING)),
             content = @Content(schema = @Schema(implementation = ModelList.class), examples = @ExampleObject(
                     name = "models", value = "{\"object\": \"list\", \"data\": [{\"id\": \"meta-llama/Llama-3.1-8B-Instruct\","
                     + " \"object\": \"model\", \"created\": 1764174600, \"owned_by\": \"llm\","
                     + " \"url\": \"https://maas.apps.example.com/llm/llama\", \"ready\": true}]}")))
-    @APIResponse(responseCode = "401", description = "No bearer token, or one the API server does not accept",
-            headers = @Header(name = "WWW-Authenticate", description = "Bearer", schema = @Schema(type =
-                    org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)),
-            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "invalid",
-                    value = "{\"error\": \"unauthorized\", \"message\": \"the bearer token is not valid: send your own cluster token (for example from `oc whoami -t` or `kubectl create token`)\"}")))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "403", description = "No tier holds any of your groups",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "no tier",
                     value = "{\"error\": \"forbidden\", \"message\": \"no tier includes any of your groups [contractors]; ask an administrator to add one of them to a tier\"}")))
-    @APIResponse(responseCode = "500", description = "maas-api is misconfigured (e.g. missing RBAC); details in its log",
-            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "rbac",
-                    value = "{\"error\": \"internal_error\", \"message\": \"maas-api could not complete the request; the cause has been logged\"}")))
-    @APIResponse(responseCode = "503", description = "The model list has not loaded yet, the Kubernetes API is"
-            + " unavailable, or it did not answer within maas.kubernetes.request-deadline; retry after Retry-After seconds",
-            headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type =
-                    org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)),
-            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "not loaded",
-                    value = "{\"error\": \"unavailable\", \"message\": \"the model list is not loaded yet (the Kubernetes API has not answered); retry shortly\"}")))
+    @APIResponse(responseCode = "406", ref = "NotAcceptable")
+    @APIResponse(responseCode = "500", ref = "InternalError")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     public Response list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         List<ModelInfo> models = kubernetes.call(() -> {
             Caller caller = authenticator.anyCaller(authorization);

@@ -3,19 +3,25 @@ package org.maas.api.policy;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.maas.api.error.ApiError;
 
 @Path("/v1/tiers/policies")
 @Tag(name = "tiers")
 public class PolicyResource {
 
     static final String YAML = "application/yaml";
+    private static final MediaType YAML_TYPE = MediaType.valueOf(YAML);
 
     private final LivePolicies policies;
 
@@ -24,15 +30,43 @@ public class PolicyResource {
     }
 
     @GET
-    @Produces(YAML)
-    @Operation(summary = "The gateway policies for the live tier config",
-            description = "The RateLimitPolicy and TokenRateLimitPolicy rendered from the tier config being served, "
-                    + "as one YAML stream: `curl ... | kubectl apply -f -`.")
-    @APIResponse(responseCode = "200", description = "Both policies",
-            content = @Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING)))
-    @APIResponse(responseCode = "503", description = "No valid tier config loaded yet",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    public String policies() {
-        return policies.current().yaml();
+    @Produces({YAML, MediaType.APPLICATION_JSON})
+    @SecurityRequirements({})
+    @Operation(operationId = "getTierPolicies", summary = "The gateway policies for the live tier config",
+            description = "The RateLimitPolicy and TokenRateLimitPolicy rendered from the tier config being served."
+                    + " `Accept: application/json` gets a JSON array of the two objects; YAML (one stream for"
+                    + " `curl ... | kubectl apply -f -`) is the answer to `application/yaml`, to a wildcard and to"
+                    + " no Accept at all. When both are accepted equally, the one listed first wins.")
+    @APIResponse(responseCode = "200", description = "Both policies", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(ref = "GatewayPolicies")),
+            @Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING,
+                    description = "A multi-document YAML stream of the same two objects"))})
+    @APIResponse(responseCode = "406", ref = "NotAcceptable")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
+    public Response policies(@Context HttpHeaders headers) {
+        LivePolicies.Rendition current = policies.current();
+        return prefersJson(headers.getAcceptableMediaTypes())
+                ? Response.ok(current.policies().all(), MediaType.APPLICATION_JSON_TYPE).build()
+                : Response.ok(current.yaml(), YAML_TYPE).build();
+    }
+
+    /**
+     * The first type the client accepts (they come sorted by quality) that names JSON or YAML decides; a
+     * wildcard means YAML, so that a plain {@code curl} stays pipeable into {@code kubectl apply}.
+     */
+    static boolean prefersJson(List<MediaType> accepted) {
+        for (MediaType type : accepted) {
+            if ("0".equals(type.getParameters().get("q"))) {
+                continue;
+            }
+            if (type.isWildcardType() || type.isWildcardSubtype() || type.isCompatible(YAML_TYPE)) {
+                return false;
+            }
+            if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

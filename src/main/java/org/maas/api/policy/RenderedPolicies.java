@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /** The two gateway policies rendered from one tier config. */
 public record RenderedPolicies(GenericKubernetesResource rateLimitPolicy,
@@ -26,6 +27,11 @@ public record RenderedPolicies(GenericKubernetesResource rateLimitPolicy,
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Both policies, as {@code GET /v1/tiers/policies} answers them in JSON. */
+    public List<GenericKubernetesResource> all() {
+        return List.of(rateLimitPolicy, tokenRateLimitPolicy);
     }
 
     /** Both policies as one multi-document YAML stream, for {@code kubectl apply -f -}. */

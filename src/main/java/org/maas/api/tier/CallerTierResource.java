@@ -36,7 +36,7 @@ public class CallerTierResource {
 
     @GET
     @SecurityRequirement(name = "clusterToken")
-    @Operation(summary = "Your tier and its limits",
+    @Operation(operationId = "getMyTier", summary = "Your tier and its limits",
             description = "Authenticates your own cluster token (as for minting) and resolves your groups like the"
                     + " gateway's lookup does.")
     @APIResponse(responseCode = "200", description = "Your tier", content = @Content(
@@ -45,12 +45,12 @@ public class CallerTierResource {
                     + " \"displayName\": \"Premium Tier\", \"description\": \"Higher limits for paying teams\", \"level\": 1,"
                     + " \"limits\": {\"requests\": [{\"limit\": 20, \"window\": \"2m\"}],"
                     + " \"tokens\": [{\"limit\": 50000, \"window\": \"1m\"}]}}")))
-    @APIResponse(responseCode = "401", description = "No bearer token, or one the API server does not accept",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "403", description = "A token maas-api issued (use your own cluster identity), or no"
             + " tier holds any of your groups", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "503", description = "TokenReview unavailable or not answered within maas.kubernetes.request-deadline, or no tier config loaded yet",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "406", ref = "NotAcceptable")
+    @APIResponse(responseCode = "500", ref = "InternalError")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     public CallerTier me(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Caller.Person caller = kubernetes.call(() -> authenticator.person(authorization));
         Tier tier = catalog.match(caller.groups()).requireTier();

@@ -9,11 +9,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiError;
@@ -40,7 +42,8 @@ public class TierResource {
     @Path("/lookup")
     @Consumes(MediaType.APPLICATION_JSON)
     @NonBlocking // a few map reads: answered on the event loop, no worker-thread hop
-    @Operation(summary = "Resolve groups to a tier",
+    @SecurityRequirements({}) // Authorino calls it inside the cluster; the NetworkPolicy guards it
+    @Operation(operationId = "lookupTier", summary = "Resolve groups to a tier",
             description = "Called by Authorino's HTTP metadata callout. Among the tiers holding any of the groups, "
                     + "the highest level wins; equal levels go to the first in the config. Every answer is a JSON "
                     + "object, because Authorino ignores the status code: a policy checks that `tier` is present.")
@@ -52,14 +55,11 @@ public class TierResource {
     @APIResponse(responseCode = "404", description = "No tier holds any of the groups and no default tier is set",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "none",
                     value = "{\"error\": \"not_found\", \"message\": \"no tier for groups [nobody]\"}")))
-    @APIResponse(responseCode = "400", description = "Missing, empty or malformed groups",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "413", description = "Body over the size limit",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "415", description = "Body not sent as application/json",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "503", description = "No valid tier config loaded yet",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "406", ref = "NotAcceptable")
+    @APIResponse(responseCode = "413", ref = "PayloadTooLarge")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     public TierLookupResponse lookup(TierLookupRequest request) {
         TierMatch match = catalog.match(validGroups(request));
         metrics.count(match);
@@ -71,11 +71,13 @@ public class TierResource {
     }
 
     @GET
-    @Operation(summary = "List the configured tiers", description = "Highest level first; group lists are not shown.")
+    @SecurityRequirements({})
+    @Operation(operationId = "listTiers", summary = "List the configured tiers",
+            description = "Highest level first; group lists are not shown.")
     @APIResponse(responseCode = "200", description = "The tiers",
-            content = @Content(schema = @Schema(implementation = TierInfo.class, type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)))
-    @APIResponse(responseCode = "503", description = "No valid tier config loaded yet",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(schema = @Schema(implementation = TierInfo.class, type = SchemaType.ARRAY)))
+    @APIResponse(responseCode = "406", ref = "NotAcceptable")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @NonBlocking
     public List<TierInfo> list() {
         return catalog.served().byLevel().stream().map(TierInfo::of).toList();

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -30,23 +29,13 @@ import org.maas.api.kubernetes.KubernetesGuard;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin", description = "Revoke a user's tokens and keys, list keys; authorized by the cluster's RBAC")
 @SecurityRequirement(name = "clusterToken")
-@APIResponse(responseCode = "400", description = "A bad query parameter",
-        content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "dryRun",
-                value = "{\"error\": \"bad_request\", \"message\": \"dryRun: true or false\"}")))
-@APIResponse(responseCode = "401", description = "No bearer token, or one the API server does not accept",
-        headers = @Header(name = "WWW-Authenticate", schema = @Schema(type = SchemaType.STRING), description = "Bearer"),
-        content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "missing",
-                value = "{\"error\": \"unauthorized\", \"message\": \"send your own cluster token as Authorization: Bearer <token>\"}")))
+@APIResponse(responseCode = "401", ref = "Unauthorized")
 @APIResponse(responseCode = "403", description = "You may not delete serviceaccounts in a tier namespace concerned (a SubjectAccessReview for you), or a MaaS token was used",
         content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "rbac",
                 value = "{\"error\": \"forbidden\", \"message\": \"you may not delete serviceaccounts in namespace maas-default-gateway-tier-free, which this admin action needs (in every tier namespace concerned)\"}")))
-@APIResponse(responseCode = "500", description = "maas-api is misconfigured (e.g. missing RBAC); details in its log",
-        content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "rbac",
-                value = "{\"error\": \"internal_error\", \"message\": \"maas-api could not complete the request; the cause has been logged\"}")))
-@APIResponse(responseCode = "503", description = "The Kubernetes API is unavailable, or no tier config is served; retry after Retry-After seconds",
-        headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER), description = "seconds"),
-        content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "down",
-                value = "{\"error\": \"unavailable\", \"message\": \"the Kubernetes API is unavailable; retry shortly\"}")))
+@APIResponse(responseCode = "406", ref = "NotAcceptable")
+@APIResponse(responseCode = "500", ref = "InternalError")
+@APIResponse(responseCode = "503", ref = "Unavailable")
 public class AdminResource {
 
     private final CallerAuthenticator authenticator;
@@ -61,7 +50,7 @@ public class AdminResource {
 
     @DELETE
     @Path("users/{username}/tokens")
-    @Operation(operationId = "revokeUserTokens", summary = "Revoke everything a user holds",
+    @Operation(operationId = "adminRevokeUserTokens", summary = "Revoke everything a user holds",
             description = "Deletes the user's ServiceAccount in every tier namespace: every token and API key of theirs"
                     + " stops authenticating at the API server (the gateway's review cache adds up to 60 s). Needs"
                     + " delete serviceaccounts in every configured tier namespace and wherever the user has an account."
@@ -73,6 +62,9 @@ public class AdminResource {
                     + " \"apiKeys\": [{\"id\": \"6f1c2a9e-8d3b-4b7a-9e0f-2c4d5e6f7a8b\", \"name\": \"ci-pipeline\","
                     + " \"description\": \"\", \"createdAt\": 1764174600, \"expiresAt\": 1766766600, \"tier\": \"free\","
                     + " \"status\": \"active\"}]}]}")))
+    @APIResponse(responseCode = "400", description = "dryRun is neither true nor false",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "dryRun",
+                    value = "{\"error\": \"bad_request\", \"message\": \"dryRun: true or false\"}")))
     public UserRevocation revokeUserTokens(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Parameter(description = "The user's name as the cluster knows it") @PathParam("username") String username,
             @Parameter(description = "true: answer what would be revoked, change nothing", schema = @Schema(type = SchemaType.BOOLEAN))
@@ -83,7 +75,7 @@ public class AdminResource {
 
     @GET
     @Path("api-keys")
-    @Operation(operationId = "listUserApiKeys", summary = "List API keys of a user, of a tier, or all",
+    @Operation(operationId = "adminListApiKeys", summary = "List API keys of a user, of a tier, or all",
             description = "Never the key text. Needs delete serviceaccounts in the tier namespaces concerned (the given"
                     + " tier's, else every configured one and wherever a listed key lives).")
     @APIResponse(responseCode = "200", description = "The keys, newest first, with their owner",
@@ -91,6 +83,9 @@ public class AdminResource {
                     examples = @ExampleObject(name = "keys", value = "[{\"id\": \"6f1c2a9e-8d3b-4b7a-9e0f-2c4d5e6f7a8b\","
                             + " \"name\": \"ci-pipeline\", \"description\": \"\", \"createdAt\": 1764174600,"
                             + " \"expiresAt\": 1766766600, \"tier\": \"free\", \"status\": \"active\", \"user\": \"alice\"}]")))
+    @APIResponse(responseCode = "400", description = "tier is not a tier name (a DNS-1123 label)",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "tier",
+                    value = "{\"error\": \"bad_request\", \"message\": \"tier: not a tier name (a DNS-1123 label)\"}")))
     public List<ApiKeyInfo> listUserApiKeys(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Parameter(description = "Only this user's keys") @QueryParam("user") String user,
             @Parameter(description = "Only keys of this tier") @QueryParam("tier") String tier) {

@@ -17,8 +17,9 @@ public record ApiKeyInfo(
         long expiresAt,
         @Schema(required = true, example = "free")
         String tier,
-        @Schema(required = true, description = "active, or expired (computed when read; the Secret is deleted"
-                + " maas.api-keys.cleanup-grace after expiry)")
+        // A string, not an enum, so that a client generated today reads a status added tomorrow.
+        @Schema(required = true, implementation = String.class, description = "active, or expired (computed when"
+                + " read; the Secret is deleted maas.api-keys.cleanup-grace after expiry)", example = "active")
         Status status,
         @Schema(description = "The key's owner: only in the admin listing", example = "alice")
         @JsonInclude(JsonInclude.Include.NON_NULL)

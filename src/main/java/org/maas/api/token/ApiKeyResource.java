@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -31,22 +30,14 @@ import org.maas.api.kubernetes.KubernetesGuard;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "api-keys", description = "Named keys for the gateway, each revocable on its own")
 @SecurityRequirement(name = "clusterToken")
-@APIResponse(responseCode = "401", description = "No bearer token, or one the API server does not accept",
-        headers = @Header(name = "WWW-Authenticate", schema = @Schema(type = SchemaType.STRING), description = "Bearer"),
-        content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "missing",
-                value = "{\"error\": \"unauthorized\", \"message\": \"send your own cluster token as Authorization: Bearer <token>\"}")))
-@APIResponse(responseCode = "403", description = "A MaaS token or key used as the caller (use your own identity); for a create also no tier for your groups",
-        content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "maas token",
-                value = "{\"error\": \"forbidden\", \"message\": \"this is a token maas-api issued; it cannot mint or revoke tokens. Use your own cluster identity ...\"}")))
-@APIResponse(responseCode = "500", description = "maas-api is misconfigured (e.g. missing RBAC); details in its log",
-        content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "rbac",
-                value = "{\"error\": \"internal_error\", \"message\": \"maas-api could not complete the request; the cause has been logged\"}")))
-@APIResponse(responseCode = "503", description = "The Kubernetes API is unavailable or did not answer within maas.kubernetes.request-deadline; retry after Retry-After seconds",
-        headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER), description = "seconds"),
-        content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "down",
-                value = "{\"error\": \"unavailable\", \"message\": \"the Kubernetes API is unavailable; retry shortly\"}")))
+@APIResponse(responseCode = "401", ref = "Unauthorized")
+@APIResponse(responseCode = "406", ref = "NotAcceptable")
+@APIResponse(responseCode = "500", ref = "InternalError")
+@APIResponse(responseCode = "503", ref = "Unavailable")
 public class ApiKeyResource {
 
+    private static final String MAAS_TOKEN_EXAMPLE =
+            "{\"error\": \"forbidden\", \"message\": \"this is a token maas-api issued; it cannot mint or revoke tokens. Use your own cluster identity ...\"}";
     private static final String NOT_FOUND_EXAMPLE =
             "{\"error\": \"not_found\", \"message\": \"no API key with id \\\"6f1c...\\\" among yours; GET /v1/api-keys lists them\"}";
 
@@ -75,18 +66,17 @@ public class ApiKeyResource {
                     name = "key", value = "{\"id\": \"6f1c2a9e-8d3b-4b7a-9e0f-2c4d5e6f7a8b\", \"name\": \"ci-pipeline\","
                     + " \"description\": \"\", \"key\": \"eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOlsibWFhcy1kZWZhdWx0LWdhdGV3YXktc2EiXX0.c2ln\","
                     + " \"createdAt\": 1764174600, \"expiresAt\": 1766766600, \"tier\": \"free\"}")))
-    @APIResponse(responseCode = "400", description = "No body, no name, name over 128 or description over 256 characters, bad expiration, unknown field, malformed JSON",
-            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "name",
-                    value = "{\"error\": \"bad_request\", \"message\": \"name: at most 128 characters\"}")))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "403", description = "A MaaS token or key used as the caller (use your own identity), or no tier for your groups",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = {
+                    @ExampleObject(name = "maas token", value = MAAS_TOKEN_EXAMPLE),
+                    @ExampleObject(name = "no tier", value = "{\"error\": \"forbidden\", \"message\": \"no tier includes any of your groups [contractors]; ask an administrator to add one of them to a tier\"}")}))
     @APIResponse(responseCode = "409", description = "A live key of yours has that name, or you hold maas.api-keys.max-per-user live keys",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = {
                     @ExampleObject(name = "name", value = "{\"error\": \"conflict\", \"message\": \"you already have a live API key named \\\"ci-pipeline\\\"; pick another name, or delete that key first\"}"),
                     @ExampleObject(name = "limit", value = "{\"error\": \"conflict\", \"message\": \"you have 50 live API keys, the most allowed is 50 (maas.api-keys.max-per-user): ...\"}")}))
-    @APIResponse(responseCode = "413", description = "A body over maas.http.max-body-size",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "415", description = "A body not sent as application/json",
-            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "type",
-                    value = "{\"error\": \"unsupported_media_type\", \"message\": \"send the body as Content-Type: application/json\"}")))
+    @APIResponse(responseCode = "413", ref = "PayloadTooLarge")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
     public Response create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, CreateApiKeyRequest request) {
         CreatedApiKey created = kubernetes.call(() -> keys.create(authenticator.person(authorization), request));
         return Response.status(Response.Status.CREATED).entity(created).build();
@@ -101,6 +91,9 @@ public class ApiKeyResource {
                     examples = @ExampleObject(name = "keys", value = "[{\"id\": \"6f1c2a9e-8d3b-4b7a-9e0f-2c4d5e6f7a8b\","
                             + " \"name\": \"ci-pipeline\", \"description\": \"\", \"createdAt\": 1764174600,"
                             + " \"expiresAt\": 1766766600, \"tier\": \"free\", \"status\": \"active\"}]")))
+    @APIResponse(responseCode = "403", description = "A MaaS token or key used as the caller: use your own identity",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "maas token",
+                    value = MAAS_TOKEN_EXAMPLE)))
     public List<ApiKeyInfo> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         return kubernetes.call(() -> keys.list(authenticator.person(authorization)));
     }
@@ -115,6 +108,9 @@ public class ApiKeyResource {
     @APIResponse(responseCode = "404", description = "No key of yours has this id (another user's id answers the same)",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "unknown",
                     value = NOT_FOUND_EXAMPLE)))
+    @APIResponse(responseCode = "403", description = "A MaaS token or key used as the caller: use your own identity",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "maas token",
+                    value = MAAS_TOKEN_EXAMPLE)))
     public ApiKeyInfo get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                           @Parameter(description = "The key's id from the create answer or the list") @PathParam("id") String id) {
         return kubernetes.call(() -> keys.get(authenticator.person(authorization), id));
@@ -129,6 +125,9 @@ public class ApiKeyResource {
     @APIResponse(responseCode = "404", description = "No key of yours has this id (another user's id answers the same)",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "unknown",
                     value = NOT_FOUND_EXAMPLE)))
+    @APIResponse(responseCode = "403", description = "A MaaS token or key used as the caller: use your own identity",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "maas token",
+                    value = MAAS_TOKEN_EXAMPLE)))
     public void delete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                        @Parameter(description = "The key's id") @PathParam("id") String id) {
         kubernetes.call(() -> {

@@ -10,14 +10,12 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.maas.api.error.ApiError;
 import org.maas.api.identity.Caller;
@@ -27,19 +25,11 @@ import org.maas.api.kubernetes.KubernetesGuard;
 @Path("/v1/tokens")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "tokens", description = "Self-service tokens for the gateway, minted from your own cluster identity")
-@SecurityScheme(securitySchemeName = "clusterToken", type = SecuritySchemeType.HTTP, scheme = "bearer",
-        description = "Your own cluster token, e.g. from `oc whoami -t` or `kubectl create token`")
 @SecurityRequirement(name = "clusterToken")
-@APIResponse(responseCode = "401", description = "No bearer token, or one the API server does not accept",
-        content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "missing",
-                value = "{\"error\": \"unauthorized\", \"message\": \"send your own cluster token as Authorization: Bearer <token>\"}")))
-@APIResponse(responseCode = "403", description = "A token maas-api issued (use your own identity), or no tier for your groups",
-        content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "no tier",
-                value = "{\"error\": \"forbidden\", \"message\": \"no tier includes any of your groups [contractors]; ask an administrator to add one of them to a tier\"}")))
-@APIResponse(responseCode = "500", description = "maas-api is misconfigured (e.g. missing RBAC); details in its log",
-        content = @Content(schema = @Schema(implementation = ApiError.class)))
-@APIResponse(responseCode = "503", description = "The Kubernetes API is unavailable or did not answer within maas.kubernetes.request-deadline; retry after Retry-After seconds",
-        content = @Content(schema = @Schema(implementation = ApiError.class)))
+@APIResponse(responseCode = "401", ref = "Unauthorized")
+@APIResponse(responseCode = "406", ref = "NotAcceptable")
+@APIResponse(responseCode = "500", ref = "InternalError")
+@APIResponse(responseCode = "503", ref = "Unavailable")
 public class TokenResource {
 
     private final CallerAuthenticator authenticator;
@@ -56,7 +46,7 @@ public class TokenResource {
     }
 
     @POST
-    @Operation(summary = "Mint a token for the gateway",
+    @Operation(operationId = "mintToken", summary = "Mint a token for the gateway",
             description = "Authenticates your bearer token with a TokenReview, finds your tier from your groups and"
                     + " issues a token for your ServiceAccount in the tier's namespace. Minting again gives another"
                     + " token; earlier ones stay valid until they expire or you revoke them. If your tier changed,"
@@ -73,8 +63,12 @@ public class TokenResource {
     @APIResponse(responseCode = "400", description = "Unparsable or out-of-range expiration, unknown field, malformed JSON",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "range",
                     value = "{\"error\": \"bad_request\", \"message\": \"expiration: \\\"9m59s\\\" is out of range; send a duration between 10m and 720h ...\"}")))
-    @APIResponse(responseCode = "415", description = "A body not sent as application/json",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "A token maas-api issued (use your own identity), or no tier"
+            + " for your groups", content = @Content(schema = @Schema(implementation = ApiError.class),
+            examples = @ExampleObject(name = "no tier", value = "{\"error\": \"forbidden\", \"message\": \"no tier"
+                    + " includes any of your groups [contractors]; ask an administrator to add one of them to a tier\"}")))
+    @APIResponse(responseCode = "413", ref = "PayloadTooLarge")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
     public Response mint(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                          @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body)
             throws JsonProcessingException {
@@ -86,10 +80,12 @@ public class TokenResource {
     }
 
     @DELETE
-    @Operation(summary = "Revoke all your tokens",
+    @Operation(operationId = "revokeTokens", summary = "Revoke all your tokens",
             description = "Deletes your ServiceAccount in every tier namespace, which invalidates every token minted"
                     + " for you. The next mint creates a new account. Also 204 when there was nothing to revoke.")
     @APIResponse(responseCode = "204", description = "Revoked")
+    @APIResponse(responseCode = "403", description = "A token maas-api issued: revoke with your own identity",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     public void revoke(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         kubernetes.call(() -> {
             issuer.revoke(authenticator.person(authorization));

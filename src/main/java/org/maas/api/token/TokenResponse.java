@@ -3,7 +3,8 @@ package org.maas.api.token;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-@Schema(name = "TokenResponse", description = "A token for the gateway; shown once, maas-api does not keep it")
+@Schema(name = "TokenResponse", description = "A token for the gateway; shown once, maas-api does not keep it",
+        requiredProperties = {"token", "expiration", "expiresAt", "issuedAt"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TokenResponse(
         @Schema(description = "Bearer token for the gateway (a ServiceAccount token bound to the gateway audience)",

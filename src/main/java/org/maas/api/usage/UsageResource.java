@@ -66,7 +66,8 @@ public class UsageResource {
                     + " tokens, every window): the counter the gateway keeps for you on that model's route. Limits"
                     + " are per model: each model route has its own counters. Counters are read from Limitador and"
                     + " cached for maas.usage.cache-ttl. Models whose counters Limitador did not give within"
-                    + " maas.usage.limitador-timeout are left out and the answer says partial: true.")
+                    + " maas.usage.limitador-timeout are left out and the answer says partial: true; when that is"
+                    + " every model, the answer is 503.")
     @APIResponse(responseCode = "200", description = "Your usage; never cache it",
             headers = @Header(name = "Cache-Control", description = "no-store", schema = @Schema(type = SchemaType.STRING)),
             content = @Content(schema = @Schema(implementation = UsageReport.class), examples = @ExampleObject(
@@ -75,18 +76,13 @@ public class UsageResource {
                     + " \"window\": \"2m\", \"max\": 20, \"used\": 3, \"remaining\": 17, \"resetsInSeconds\": 71},"
                     + " {\"model\": \"ibm/granite\", \"limit\": \"premium-tokens-1m\", \"kind\": \"tokens\","
                     + " \"window\": \"1m\", \"max\": 50000, \"used\": 0, \"remaining\": 50000, \"resetsInSeconds\": null}]}")))
-    @APIResponse(responseCode = "401", description = "No bearer token, or one the API server does not accept",
-            headers = @Header(name = "WWW-Authenticate", description = "Bearer", schema = @Schema(type = SchemaType.STRING)),
-            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "invalid",
-                    value = "{\"error\": \"unauthorized\", \"message\": \"the bearer token is not valid: send your own cluster token (for example from `oc whoami -t` or `kubectl create token`)\"}")))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "403", description = "No tier holds any of your groups",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "no tier",
                     value = "{\"error\": \"forbidden\", \"message\": \"no tier includes any of your groups [contractors]; ask an administrator to add one of them to a tier\"}")))
-    @APIResponse(responseCode = "503", description = "Limitador gave no counters for any of your models within"
-            + " maas.usage.limitador-timeout, or the Kubernetes API is unavailable; retry after Retry-After seconds",
-            headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type = SchemaType.INTEGER)),
-            content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "limitador down",
-                    value = "{\"error\": \"unavailable\", \"message\": \"the rate limiter (Limitador) did not answer; retry shortly\"}")))
+    @APIResponse(responseCode = "406", ref = "NotAcceptable")
+    @APIResponse(responseCode = "500", ref = "InternalError")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     public Response usage(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         try {
             Scope scope = kubernetes.call(() -> {

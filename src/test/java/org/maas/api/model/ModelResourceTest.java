@@ -248,7 +248,7 @@ class ModelResourceTest {
     void theOpenApiDocumentDescribesListModels() {
         given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.'/v1/models'.get.operationId", equalTo("listModels"))
-                .body("paths.'/v1/models'.get.responses.'503'.content.'application/json'.examples", notNullValue())
+                .body("paths.'/v1/models'.get.responses.'503'.$ref", equalTo("#/components/responses/Unavailable"))
                 .body("paths.'/v1/models'.get.responses.'200'.content.'application/json'.examples", notNullValue())
                 .body("paths.'/v1/models'.get.responses.'403'.content.'application/json'.examples", notNullValue());
     }

@@ -84,7 +84,7 @@ class TierLookupResourceTest {
                 .body("paths.'/v1/tiers/lookup'.post.responses.'200'.content.'application/json'.examples.premium.value.tier",
                         equalTo("premium"))
                 .body("paths.'/v1/tiers/lookup'.post.responses.'404'.content.'application/json'.schema.$ref",
-                        equalTo("#/components/schemas/Error"))
+                        equalTo("#/components/schemas/MaasError"))
                 .body("paths.'/bench/constant'", equalTo(null));
     }
 

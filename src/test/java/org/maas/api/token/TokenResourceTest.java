@@ -411,9 +411,10 @@ class TokenResourceTest {
                 .body("paths.'/v1/tokens'.post.requestBody.content.keySet()", org.hamcrest.Matchers.contains("application/json"))
                 .body("paths.'/v1/tokens'.delete.responses.'204'", notNullValue())
                 .body("components.schemas.TokenResponse.properties.expiresAt", notNullValue())
-                .body("components.schemas.MintTokenRequest.properties.expiration.oneOf.type", // a string or a number
-                        org.hamcrest.Matchers.contains("string", "integer"))
-                .body("components.schemas.MintTokenRequest.properties.expiration.type", org.hamcrest.Matchers.nullValue());
+                .body("components.schemas.MintTokenRequest.properties.expiration.$ref",
+                        equalTo("#/components/schemas/Expiration"))
+                .body("components.schemas.Expiration.oneOf.type", // a string, a number or null
+                        org.hamcrest.Matchers.contains("string", "integer", "null"));
     }
 
     private ValidatableResponse mint(String bearer, String body) {

@@ -43,7 +43,7 @@ public class LimitadorFake implements QuarkusTestResourceLifecycleManager {
         NAMESPACES.put(namespace, new Namespace(List.of(counters), 200, 0));
     }
 
-    static void failing(String namespace) {
+    public static void failing(String namespace) {
         NAMESPACES.put(namespace, new Namespace(List.of(), 500, 0));
     }
 

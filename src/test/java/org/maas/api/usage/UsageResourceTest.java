@@ -178,10 +178,9 @@ class UsageResourceTest {
         given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.'/v1/usage'.get.operationId", equalTo("getUsage"))
                 .body("paths.'/v1/usage'.get.responses.'200'.content.'application/json'.examples", notNullValue())
-                .body("paths.'/v1/usage'.get.responses.'401'.headers.'WWW-Authenticate'", notNullValue())
+                .body("paths.'/v1/usage'.get.responses.'401'.$ref", equalTo("#/components/responses/Unauthorized"))
                 .body("paths.'/v1/usage'.get.responses.'403'.content.'application/json'.examples", notNullValue())
-                .body("paths.'/v1/usage'.get.responses.'503'.headers.'Retry-After'", notNullValue())
-                .body("paths.'/v1/usage'.get.responses.'503'.content.'application/json'.examples", notNullValue())
+                .body("paths.'/v1/usage'.get.responses.'503'.$ref", equalTo("#/components/responses/Unavailable"))
                 .body("components.schemas.UsageEntry.required", org.hamcrest.Matchers.hasItems("model", "limit", "kind",
                         "window", "max", "used", "remaining", "resetsInSeconds"));
     }
