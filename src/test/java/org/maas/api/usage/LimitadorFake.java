@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 public class LimitadorFake implements QuarkusTestResourceLifecycleManager {
 
     /** One live counter of a user on a limit. {@code remaining} as raw JSON, e.g. a wrapped "18446744073709551366". */
-    record Counter(String limit, long max, long seconds, String userid, String remaining, long expiresIn) {
+    public record Counter(String limit, long max, long seconds, String userid, String remaining, long expiresIn) {
     }
 
     private record Namespace(List<Counter> counters, int status, long delayMillis) {
@@ -39,7 +39,7 @@ public class LimitadorFake implements QuarkusTestResourceLifecycleManager {
     private HttpServer server;
     private ExecutorService threads;
 
-    static void counters(String namespace, Counter... counters) {
+    public static void counters(String namespace, Counter... counters) {
         NAMESPACES.put(namespace, new Namespace(List.of(counters), 200, 0));
     }
 
