@@ -10,7 +10,7 @@ MANIFESTS := target/manifests
 OPENAPI := target/openapi/openapi.yaml
 LINT := tools/openapi-lint
 
-.PHONY: run test lint-openapi build bench bench-mint bench-models bench-faults policies manifests deploy clean help
+.PHONY: run demo test lint-openapi build bench bench-mint bench-models bench-faults policies manifests deploy clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -18,8 +18,12 @@ help: ## list the targets
 run: ## start the service on :8080 in dev mode, serving the default tiers (no cluster needed)
 	$(MVN) quarkus:dev -Dquarkus.analytics.disabled=true
 
-test: ## run every test (unit, API, generated client, Kubernetes mock server, manifests), then lint-openapi
+demo: build ## try the whole journey locally: maas-api on :8080 against a loopback stand-in for a cluster (Ctrl-C stops)
+	demo/run.sh
+
+test: ## run every test (unit, API, generated client, Kubernetes mock server, manifests), the demo journey headless, then lint-openapi
 	$(MVN) verify
+	demo/run.sh --check
 	$(MAKE) lint-openapi
 
 lint-openapi: $(LINT)/node_modules/.installed ## lint the OpenAPI document of the last build: Spectral (spectral:oas) and Redocly (recommended)
