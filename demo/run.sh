@@ -26,6 +26,10 @@ if $CHECK && [ -z "${DEMO_PORT:-}" ]; then PORT=$(free_port); fi
 WORK=$(mktemp -d)
 APP_PID=""
 STAND_IN_PID=""
+alive() { # a child that exited stays a zombie (kill -0 succeeds) until waited for
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) && [ "${state#Z}" = "$state" ]
+}
 cleanup() { # maas-api before the stand-in, so that it does not log the API going away
   local pid
   for pid in "$APP_PID" "$STAND_IN_PID"; do
@@ -53,7 +57,7 @@ java -XX:+UseSerialGC -Xmx256m -cp "target/test-classes:target/classes:$(cat "$C
 STAND_IN_PID=$!
 for _ in $(seq 1 120); do
   grep -qs '^ready' "$WORK/stand-in.out" && break
-  kill -0 "$STAND_IN_PID" 2>/dev/null || die "the stand-in exited; see $LOGS/stand-in.log"
+  alive "$STAND_IN_PID" || die "the stand-in exited; see $LOGS/stand-in.log"
   sleep 0.25
 done
 grep -q '^ready' "$WORK/stand-in.out" || die "the stand-in is not ready after 30 s; see $LOGS/stand-in.log"
@@ -68,7 +72,7 @@ APP_PID=$!
 APP=http://127.0.0.1:$PORT
 for _ in $(seq 1 240); do
   curl -fs -o /dev/null "$APP/q/health/ready" && break
-  kill -0 "$APP_PID" 2>/dev/null || die "maas-api exited; see $LOGS/maas-api.log"
+  alive "$APP_PID" || die "maas-api exited; see $LOGS/maas-api.log"
   sleep 0.25
 done
 curl -fs -o /dev/null "$APP/q/health/ready" || die "maas-api is not ready after 60 s; see $LOGS/maas-api.log"
