@@ -146,6 +146,7 @@ public interface MaasConfig {
          * on a cold JVM (seconds on a busy node), not for an API server that does not answer.
          */
         @WithDefault("10s")
+        @PositiveDuration
         Duration requestDeadline();
 
         /**
@@ -153,6 +154,7 @@ public interface MaasConfig {
          * API server cannot hold every worker thread (Quarkus has 200).
          */
         @WithDefault("64")
+        @Positive
         int maxConcurrentRequests();
     }
 
@@ -241,10 +243,12 @@ public interface MaasConfig {
          * refusal can end (a token sent before its not-before time, a login the cluster has not seen yet).
          */
         @WithDefault("5s")
+        @PositiveDuration
         Duration negativeCacheTtl();
 
         /** At most this many remembered refusals (and reviews in flight); its own bound, apart from the positive one. */
         @WithDefault("10000")
+        @Positive
         int negativeCacheMaxEntries();
     }
 

@@ -1,22 +1,25 @@
 package org.maas.api.http;
 
-import org.maas.api.error.ErrorCode;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.regex.Pattern;
 import org.maas.api.config.MaasConfig;
+import org.maas.api.error.ErrorCode;
 
 /**
  * Refuses a declared Content-Length over {@code maas.http.max-body-size} with the JSON 413, before anything
- * is read. Bodies without a length (chunked) are counted by Quarkus as they arrive, against
- * {@code quarkus.http.limits.max-body-size}, which application.properties ties to the same setting.
+ * is read. Bodies without a length (chunked) are counted as they are read, by {@link ChunkedBodyLimit}.
  * The body is not buffered here: Quarkus REST reads it itself (a Vert.x BodyHandler in front of it
  * breaks HTTP/2, where a request that has been read cannot be paused again).
  */
 @ApplicationScoped
 class BodyLimit {
+
+    /** On every request with a body, the lookup's included: compiled once. */
+    private static final Pattern DIGITS = Pattern.compile("\\d{1,18}");
 
     void install(@Observes Router router, MaasConfig config) {
         long limit = config.http().maxBodySize().asLongValue();
@@ -26,7 +29,7 @@ class BodyLimit {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length == null) {
                 ctx.next();
-            } else if (!length.matches("\\d{1,18}")) {
+            } else if (!DIGITS.matcher(length).matches()) {
                 JsonErrors.send(ctx, ErrorCode.BAD_REQUEST, "Content-Length must be a number of bytes", true);
             } else if (Long.parseLong(length) > limit) {
                 JsonErrors.send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge, true);

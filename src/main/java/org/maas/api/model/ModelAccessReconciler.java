@@ -191,12 +191,13 @@ public final class ModelAccessReconciler implements AutoCloseable {
             String value = annotation(model);
             TierAnnotation grant = value != null && onGateway(model) ? TierAnnotation.parse(value, index)
                     : TierAnnotation.none();
-            report(model, grant.problems());
             if (grant.tiers().isEmpty()) {
                 remove(model);
             } else {
                 apply(model, grant);
             }
+            // After the grant: an Event the API server refuses must not cost the valid tiers their access.
+            report(model, grant.problems());
         } catch (KubernetesClientException e) {
             failures.increment();
             LOG.warnf("model access for %s failed: HTTP %d %s; retried at the next change or resync", where,

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.util.List;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.identity.MaasIdentity;
@@ -72,10 +71,6 @@ class ModelAccessStarter {
         if (running != null) {
             running.reconcileAll();
         }
-    }
-
-    Optional<ModelAccessReconciler> reconciler() {
-        return Optional.ofNullable(reconciler);
     }
 
     /** v1alpha2 where the API server serves it, else v1alpha1; v1alpha2 when discovery fails (KServe 0.20 serves both). */

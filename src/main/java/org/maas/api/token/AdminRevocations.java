@@ -36,10 +36,12 @@ class AdminRevocations {
     private final TokenMetrics tokenMetrics;
     private final TierCatalog tiers;
     private final MaasIdentity identity;
+    private final TokenIssuer issuer;
 
     AdminRevocations(ManagedObjectCache cache, ServiceAccountStore accounts, ApiKeyStore keys, ApiKeyService apiKeys,
                      AdminAuthorizer authorizer, ApiKeyMetrics metrics, TokenMetrics tokenMetrics, TierCatalog tiers,
-                     MaasIdentity identity) {
+                     MaasIdentity identity, TokenIssuer issuer) {
+        this.issuer = issuer;
         this.cache = cache;
         this.accounts = accounts;
         this.keys = keys;
@@ -65,7 +67,7 @@ class AdminRevocations {
                     .collect(Collectors.groupingBy(ApiKey::namespace,
                             Collectors.mapping(key -> key.info(now, false), Collectors.toList())));
             List<UserRevocation.Account> revoked = new ArrayList<>();
-            for (ServiceAccount sa : held) {
+            issuer.removingAccounts(identity.serviceAccountName(username), () -> held.forEach(sa -> {
                 String namespace = sa.getMetadata().getNamespace();
                 String tier = ManagedObjects.tier(sa);
                 List<ApiKeyInfo> ofAccount = keysByNamespace.getOrDefault(namespace, List.of());
@@ -77,7 +79,7 @@ class AdminRevocations {
                         sa.getMetadata().getName(), ofAccount.size(), dryRun);
                 metrics.count("admin_revoke", tier, dryRun ? "dry_run" : "success");
                 revoked.add(new UserRevocation.Account(tier, namespace, sa.getMetadata().getName(), ofAccount));
-            }
+            }));
             if (held.isEmpty()) {
                 KeyAudit.adminRevoke("nothing_to_revoke", admin.username(), username, null, null, null, 0, dryRun);
                 metrics.count("admin_revoke", null, "nothing_to_revoke");

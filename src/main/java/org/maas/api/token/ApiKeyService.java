@@ -80,8 +80,10 @@ class ApiKeyService {
             tier = tiers.match(caller.groups()).requireTier().name();
             namespace = identity.tierNamespace(tier);
             cache.start();
-            issuer.leaveOtherTiers(caller, account, namespace);
-            ServiceAccount owner = accounts.current(namespace, account, tier, caller.username());
+            String ownTier = tier;
+            String ownNamespace = namespace;
+            ServiceAccount owner = issuer.inOneTier(caller, account, namespace,
+                    () -> accounts.current(ownNamespace, account, ownTier, caller.username()));
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             checkRoom(caller, owner, name, now);
             Secret secret = createSecret(ApiKeySecrets.build(owner, tier, caller.username(), name,

@@ -84,10 +84,33 @@ class TokenIssuer {
     }
 
     /**
+     * The user's account in this tier namespace, made by {@code ensure} while the user's other mints, key
+     * creates and revokes wait, after the accounts of other tiers are gone: so a user holds accounts in one
+     * tier namespace at a time, whichever path creates one.
+     */
+    ServiceAccount inOneTier(Caller.Person caller, String account, String namespace,
+                             java.util.function.Supplier<ServiceAccount> ensure) {
+        try (OneTierAtATime.Held held = oneTier.lock(account)) {
+            leaveOtherTiers(caller, account, namespace);
+            ServiceAccount made = ensure.get();
+            oneTier.made(account, namespace);
+            return made;
+        }
+    }
+
+    /** Runs deletions of the user's accounts (admin revocation) while the user's mints and key creates wait. */
+    void removingAccounts(String account, Runnable delete) {
+        try (OneTierAtATime.Held held = oneTier.lock(account)) {
+            delete.run();
+            oneTier.removed(account);
+        }
+    }
+
+    /**
      * A user in a new tier loses the accounts (and so the tokens and keys) of the old one: those the cache knows,
      * and one this replica made so recently that the cache may not show it yet.
      */
-    void leaveOtherTiers(Caller.Person caller, String account, String namespace) {
+    private void leaveOtherTiers(Caller.Person caller, String account, String namespace) {
         List<ServiceAccount> known = new ArrayList<>(ownAccounts(cache.serviceAccountsNamed(account), caller));
         oneTier.lastNamespace(account)
                 .filter(recent -> known.stream().noneMatch(sa -> sa.getMetadata().getNamespace().equals(recent)))
