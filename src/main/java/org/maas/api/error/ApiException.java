@@ -66,6 +66,6 @@ public class ApiException extends RuntimeException {
     }
 
     public ApiError toError() {
-        return new ApiError(code.code(), getMessage());
+        return ApiError.of(code, getMessage());
     }
 }

@@ -28,7 +28,6 @@ public class CallerAuthenticator {
     private final ReviewCache cache;
     private final List<String> audiences;
     private final MaasIdentity identity;
-    private final String mintedAudience;
     private final Counter cacheHits;
     private final Counter cacheNegativeHits;
     private final Counter cacheMisses;
@@ -46,7 +45,6 @@ public class CallerAuthenticator {
         this.cache = cache;
         this.audiences = List.copyOf(audiences);
         this.identity = identity;
-        this.mintedAudience = identity.audience();
         this.cacheHits = cacheCounter(registry, "hit");
         this.cacheNegativeHits = cacheCounter(registry, "negative_hit");
         this.cacheMisses = cacheCounter(registry, "miss");
@@ -106,9 +104,10 @@ public class CallerAuthenticator {
     private ReviewOutcome review(String token) {
         Optional<JwtClaims> claims = JwtClaims.peek(token);
         Optional<Caller> caller = reviewer.review(token, audiences).map(this::kindOf);
-        if (caller.isEmpty() && !audiences.contains(mintedAudience)
-                && claims.filter(c -> c.audiences().contains(mintedAudience)).isPresent()) {
-            caller = reviewer.review(token, List.of(mintedAudience)).map(this::kindOf)
+        String minted = identity.audience();
+        if (caller.isEmpty() && !audiences.contains(minted)
+                && claims.filter(c -> c.audiences().contains(minted)).isPresent()) {
+            caller = reviewer.review(token, List.of(minted)).map(this::kindOf)
                     .filter(Caller.MaasToken.class::isInstance);
         }
         // The API server has vouched for the token, so its expiry claim can be trusted.

@@ -34,7 +34,8 @@ public final class PolicyRenderer {
     public static final String REQUESTS = "requests";
     public static final String TOKENS = "tokens";
     static final String TIER = "auth.identity.tier";
-    static final String USER = "auth.identity.userid";
+    /** The counter of every limit: the ServiceAccount name the AuthPolicy exposes (Limitador keys counters by it). */
+    public static final String USER = "auth.identity.userid";
     /** Listing models costs no tokens, and must keep working for a user over their token budget. */
     static final String NOT_MODEL_LISTING = "!request.path.endsWith(\"/v1/models\")";
     private static final String DENY_WINDOW = "1m";

@@ -2,6 +2,7 @@ package org.maas.api.usage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
+import org.maas.api.policy.PolicyRenderer;
 
 /**
  * One live counter from Limitador's {@code GET /counters/{namespace}}, the fields GET /v1/usage reads.
@@ -13,7 +14,7 @@ import java.math.BigInteger;
 record LimitadorCounter(String name, String userid, long remaining, Long expiresInSeconds) {
 
     /** The descriptor the gateway's limits count by (PolicyRenderer's counter expression). */
-    static final String USERID = "descriptors[0][\"auth.identity.userid\"]";
+    static final String USERID = "descriptors[0][\"" + PolicyRenderer.USER + "\"]";
     private static final BigInteger UNSIGNED_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     static LimitadorCounter of(JsonNode counter) {

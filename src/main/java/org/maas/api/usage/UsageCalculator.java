@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 import org.maas.api.error.ApiException;
+import org.maas.api.error.KubernetesFailures;
 import org.maas.api.model.Model;
 import org.maas.api.policy.PolicyRenderer;
 import org.maas.api.tier.Tier;
@@ -29,7 +30,6 @@ import org.maas.api.tier.TierLimits;
 class UsageCalculator {
 
     private static final Logger LOG = Logger.getLogger(UsageCalculator.class);
-    static final int RETRY_AFTER_SECONDS = 5;
 
     private final LimitadorClient limitador;
 
@@ -66,7 +66,7 @@ class UsageCalculator {
                     missing.size(), models.size(), missing.get(0), firstFailure);
             if (missing.size() == models.size()) {
                 throw ApiException.unavailable("the rate limiter (Limitador) did not answer; retry shortly",
-                        RETRY_AFTER_SECONDS);
+                        KubernetesFailures.RETRY_AFTER_SECONDS);
             }
         }
         return new UsageReport(tier.name(), oldest.toString(), missing.isEmpty() ? null : Boolean.TRUE, usage);
@@ -96,7 +96,7 @@ class UsageCalculator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.unavailable("the rate limiter (Limitador) did not answer; retry shortly",
-                    RETRY_AFTER_SECONDS);
+                    KubernetesFailures.RETRY_AFTER_SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e); // allOf(...).exceptionally(...) does not fail
         }
