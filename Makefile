@@ -8,6 +8,7 @@ POLICIES ?= policies
 MANIFESTS := target/manifests
 # The OpenAPI document the build stores, and the linters pinned in tools/openapi-lint/package-lock.json.
 OPENAPI := target/openapi/openapi.yaml
+JAR := target/quarkus-app/quarkus-run.jar
 LINT := tools/openapi-lint
 
 .PHONY: run demo test lint-openapi build bench bench-mint bench-models bench-faults policies manifests deploy clean help
@@ -15,14 +16,17 @@ LINT := tools/openapi-lint
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
+# PORT= for another port than 8080 (tools/check-make-run.sh, which `make test` runs, picks a free one).
 run: ## start the service on :8080 in dev mode, serving the default tiers (no cluster needed)
-	$(MVN) quarkus:dev -Dquarkus.analytics.disabled=true
+	$(MVN) quarkus:dev -Dquarkus.analytics.disabled=true $(if $(PORT),-Dquarkus.http.port=$(PORT) -Ddebug=false)
 
-demo: build ## try the whole journey locally: maas-api on :8080 against a loopback stand-in for a cluster (Ctrl-C stops)
+demo: $(JAR) ## try the whole journey locally: maas-api on :8080 against a real local control plane (Ctrl-C stops)
 	demo/run.sh
 
-test: ## run every test (unit, API, generated client, Kubernetes mock server, manifests), the demo journey headless, then lint-openapi
-	$(MVN) verify
+# One real control plane (tools/control-plane) for the whole Maven run, stopped at the end whatever the outcome.
+test: ## run every test against a real control plane (built once from Go modules), `make run` and the demo journey headless, then lint-openapi
+	tools/control-plane/control-plane.sh run target/control-plane $(MVN) verify
+	tools/check-make-run.sh
 	demo/run.sh --check
 	$(MAKE) lint-openapi
 
@@ -38,6 +42,10 @@ $(LINT)/node_modules/.installed: $(LINT)/package.json $(LINT)/package-lock.json
 	touch $@
 
 build: ## build the runnable jar into target/quarkus-app (tests skipped)
+	$(MVN) package -DskipTests
+
+# The jar, rebuilt only when a source or the pom is newer (make demo reuses an up-to-date one).
+$(JAR): pom.xml $(shell find src -type f)
 	$(MVN) package -DskipTests
 
 bench: build ## measure the tier lookup against baselines, then token mints and the model list; writes bench-results/ (see docs/performance.md)

@@ -1,61 +1,57 @@
 package org.maas.api.demo;
 
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ConfigBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamedClusterBuilder;
+import io.fabric8.kubernetes.api.model.NamedContextBuilder;
+import io.fabric8.kubernetes.api.model.NamedAuthInfoBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.Subject;
-import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.model.ModelFixtures;
+import org.maas.api.testing.ControlPlane;
 import org.maas.api.testing.Identities;
-import org.maas.api.testing.KubernetesApiStub;
 import org.maas.api.usage.LimitadorFake;
 
 /**
- * The local stand-in for a cluster behind {@code make demo} (and DemoJourneyTest): on 127.0.0.1 only, the
- * test suite's {@link KubernetesApiStub} (an imitation of the API server, not a cluster) and a
- * {@link LimitadorFake}, seeded with
+ * Seeds the real local control plane of {@code make demo} (tools/control-plane) the way an admin sets up a
+ * cluster, and runs the Limitador fake (there is no Limitador server package):
  * <ul>
- * <li>the tier ConfigMap {@code maas-api/tier-to-group-mapping} holding src/main/resources/default-tiers.yaml,
- * <li>four users with cluster tokens: one per tier by their groups, and one in no tier,
- * <li>three LLMInferenceServices on maas-default-gateway, annotated for different tiers, with the Role and
- * RoleBinding maas-api's model-access reconciler writes for them (so the stub's SubjectAccessReviews answer),
+ * <li>the CRDs (Gateway API, Kuadrant, KServe, and the OpenShift Group stand-in), the Gateway,
+ * <li>maas-api's shipped manifests (target/kubernetes/kubernetes.yml: namespace, ServiceAccount, tier
+ * ConfigMap, RBAC, HTTPRoute and policies; not the Deployment, maas-api runs beside) and the model-access
+ * overlay's RBAC, so that maas-api's reconciler grants the models for real,
+ * <li>three LLMInferenceServices on maas-default-gateway annotated for different tiers,
+ * <li>an admin group {@code maas-admins} allowed what the admin endpoints ask of the cluster's RBAC,
  * <li>Limitador counters for the premium user on one model.
  * </ul>
  * <pre>
- * java -cp target/test-classes:target/classes:TEST_CLASSPATH org.maas.api.demo.DemoCluster PORT KUBECONFIG_FILE
+ * java -cp target/test-classes:target/classes:TEST_CLASSPATH org.maas.api.demo.DemoCluster CONTROL_PLANE_DIR KUBECONFIG_FILE
  * </pre>
- * PORT 0 picks a free one. Prints {@code user<TAB>name<TAB>tier<TAB>token} per user, {@code limitador<TAB>url},
- * {@code api<TAB>url}, then {@code ready}, writes a kubeconfig for the stub to KUBECONFIG_FILE and serves until
- * killed.
+ * Writes a kubeconfig for maas-api's own ServiceAccount (a TokenRequest token) to KUBECONFIG_FILE, prints
+ * {@code limitador<TAB>url} and {@code ready}, then serves the Limitador fake until killed.
  */
 public final class DemoCluster {
 
-    static final String TIER_NAMESPACE = "maas-api";
+    static final String MAAS_NAMESPACE = "maas-api";
     static final String MODEL_NAMESPACE = "llm";
-    // JUL keeps loggers weakly: hold the ones made quiet
-    private static final List<Logger> QUIET = new ArrayList<>();
-    private static final ResourceDefinitionContext SERVICES = new ResourceDefinitionContext.Builder()
-            .withGroup("serving.kserve.io").withVersion("v1alpha2").withKind("LLMInferenceService")
-            .withPlural("llminferenceservices").withNamespaced(true).build();
+    static final String ADMIN_GROUP = "maas-admins";
 
     /** A model of the demo: its object name, the name it is served under, the tiers it is granted to. */
     record DemoModel(String name, String servedName, List<String> tiers) {
-    }
-
-    /** A user of the demo: cluster groups as the API server's TokenReview reports them. */
-    record DemoUser(String name, String tier, String... groups) {
     }
 
     static final List<DemoModel> MODELS = List.of(
@@ -63,109 +59,106 @@ public final class DemoCluster {
             new DemoModel("llama", "meta-llama/Llama-3.1-8B-Instruct", List.of("premium", "enterprise")),
             new DemoModel("mixtral", "mistralai/Mixtral-8x7B-Instruct-v0.1", List.of("enterprise")));
 
-    // The real API server adds system:authenticated to every user; "nobody" lacks it only so that one user
-    // matches no tier of the default file (free is system:authenticated).
-    static final List<DemoUser> USERS = List.of(
-            new DemoUser("alice", "free", "system:authenticated"),
-            new DemoUser("pat", "premium", "system:authenticated", "premium-users"),
-            new DemoUser("erin", "enterprise", "system:authenticated", "enterprise-users"),
-            new DemoUser("nobody", "none"));
-
     private DemoCluster() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            System.err.println("usage: DemoCluster PORT KUBECONFIG_FILE");
+            System.err.println("usage: DemoCluster CONTROL_PLANE_DIR KUBECONFIG_FILE");
             System.exit(2);
         }
-        for (String name : List.of("", "io.fabric8", "io.vertx", "io.netty")) {
-            Logger logger = Logger.getLogger(name); // the mock web server logs every request at INFO
-            logger.setLevel(Level.WARNING);
-            QUIET.add(logger);
+        try {
+            seedAndServe(args);
+        } catch (Exception | AssertionError e) { // the client's threads would keep a failed seed alive
+            e.printStackTrace();
+            System.exit(1);
         }
-        KubernetesApiStub api = new KubernetesApiStub();
-        api.start(Integer.parseInt(args[0]));
-        NamespacedKubernetesClient client = api.client();
-        client.configMaps().inNamespace(TIER_NAMESPACE).resource(new ConfigMapBuilder().withNewMetadata()
-                .withName("tier-to-group-mapping").withNamespace(TIER_NAMESPACE).endMetadata()
-                .withData(Map.of("tiers", Files.readString(Path.of("src/main/resources/default-tiers.yaml"))))
-                .build()).create();
+    }
+
+    private static void seedAndServe(String[] args) throws Exception {
+        ControlPlane plane = ControlPlane.at(Path.of(args[0]));
+        plane.installCrds();
+        KubernetesClient admin = plane.admin();
+        apply(admin, Path.of("policies/gateway-class.yaml"));
+        apply(admin, Path.of("policies/gateway.yaml"));
+        apply(admin, Path.of("target/kubernetes/kubernetes.yml"));
+        apply(admin, Path.of("overlays/model-access/rbac.yaml"));
+        admins(admin);
+        models(admin.adapt(NamespacedKubernetesClient.class));
+
         MaasIdentity identity = Identities.forGateway(ModelFixtures.GATEWAY);
-        storeModels(api, identity);
-        List<String> lines = new ArrayList<>();
-        for (DemoUser user : USERS) {
-            lines.add(String.join("\t", "user", user.name(), user.tier(), api.addUser(user.name(), user.groups())));
-        }
-        String pat = identity.serviceAccountName("pat");
-        String other = identity.serviceAccountName("alice");
         LimitadorFake.counters(MODEL_NAMESPACE + "/llama-kserve-route",
-                new LimitadorFake.Counter("premium-requests-2m", 20, 120, pat, "17", 71),
-                new LimitadorFake.Counter("premium-tokens-1m", 50000, 60, pat, "48800", 12));
+                new LimitadorFake.Counter("premium-requests-2m", 20, 120, identity.serviceAccountName("pat"), "17", 71),
+                new LimitadorFake.Counter("premium-tokens-1m", 50000, 60, identity.serviceAccountName("pat"), "48800", 12));
         LimitadorFake.counters(MODEL_NAMESPACE + "/granite-kserve-route",
-                new LimitadorFake.Counter("free-requests-2m", 5, 120, other, "4", 90));
+                new LimitadorFake.Counter("free-requests-2m", 5, 120, identity.serviceAccountName("alice"), "4", 90));
         String limitador = new LimitadorFake().start().get("maas.usage.limitador-url");
-        String url = "http://127.0.0.1:" + api.port();
-        Files.writeString(Path.of(args[1]), kubeconfig(url));
-        lines.forEach(System.out::println);
+
+        String token = admin.serviceAccounts().inNamespace(MAAS_NAMESPACE).withName("maas-api")
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(24 * 3600L).endSpec().build())
+                .getStatus().getToken();
+        Files.writeString(Path.of(args[1]), kubeconfig(plane, token));
         System.out.println("limitador\t" + limitador);
-        System.out.println("api\t" + url);
         System.out.println("ready");
         System.out.flush();
-        while (true) {
-            Thread.sleep(1000);
-            api.forgetServerRequests(); // the mock server remembers every request: keep a long demo small
+        Thread.currentThread().join(); // the Limitador fake serves until the process is killed
+    }
+
+    private static void apply(KubernetesClient admin, Path file) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
+            for (HasMetadata item : admin.load(in).items()) {
+                String namespace = item.getMetadata().getNamespace();
+                if (namespace != null) { // as on a cluster, where openshift-ingress exists: the API server needs it
+                    admin.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                            .withName(namespace).endMetadata().build()).serverSideApply();
+                }
+                if (!(item instanceof Deployment)) {
+                    admin.resource(item).fieldManager("demo-admin").forceConflicts().serverSideApply();
+                }
+            }
         }
     }
 
-    private static void storeModels(KubernetesApiStub api, MaasIdentity identity) {
-        api.serveApiGroup("serving.kserve.io", "v1alpha2", "v1alpha1");
-        NamespacedKubernetesClient client = api.client();
+    /** What docs/tokens.md asks of an admin: delete (and read) ServiceAccounts in the tier namespaces. */
+    private static void admins(KubernetesClient admin) {
+        admin.resource(new ClusterRoleBuilder().withNewMetadata().withName("maas-admin").endMetadata()
+                .withRules(new PolicyRuleBuilder().withApiGroups("").withResources("serviceaccounts")
+                        .withVerbs("get", "list", "delete").build()).build()).serverSideApply();
+        admin.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName("maas-admin").endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "maas-admin")
+                .addNewSubject().withKind("Group").withApiGroup("rbac.authorization.k8s.io").withName(ADMIN_GROUP)
+                .endSubject().build()).serverSideApply();
+    }
+
+    private static void models(NamespacedKubernetesClient client) {
+        client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName(MODEL_NAMESPACE).endMetadata().build()).serverSideApply();
+        ResourceDefinitionContext services = new ResourceDefinitionContext.Builder().withGroup("serving.kserve.io")
+                .withVersion("v1alpha2").withKind("LLMInferenceService").withPlural("llminferenceservices")
+                .withNamespaced(true).build();
         ModelFixtures fixtures = new ModelFixtures(client, "v1alpha2");
         for (DemoModel model : MODELS) {
+            if (client.genericKubernetesResources(services).inNamespace(MODEL_NAMESPACE).withName(model.name())
+                    .get() != null) {
+                continue;
+            }
             GenericKubernetesResource stored = fixtures.onGateway(MODEL_NAMESPACE, model.name(), model.servedName());
-            String tiers = model.tiers().stream().map(t -> "\"" + t + "\"").reduce((a, b) -> a + "," + b).orElse("");
-            stored.getMetadata().setAnnotations(Map.of("alpha.maas.opendatahub.io/tiers", "[" + tiers + "]"));
-            client.genericKubernetesResources(SERVICES).inNamespace(MODEL_NAMESPACE).resource(stored).update();
-            grant(client, model, identity);
+            String tiers = Serialization.asJson(model.tiers());
+            client.genericKubernetesResources(services).inNamespace(MODEL_NAMESPACE).withName(stored.getMetadata()
+                    .getName()).edit(s -> {
+                        s.getMetadata().setAnnotations(Map.of("alpha.maas.opendatahub.io/tiers", tiers));
+                        return s;
+                    });
         }
     }
 
-    /** The Role and RoleBinding maas-api's reconciler applies for a model's tiers (AccessObjects). */
-    private static void grant(NamespacedKubernetesClient client, DemoModel model, MaasIdentity identity) {
-        String name = "maas-model-" + model.name() + "-access";
-        Map<String, String> labels = Map.of("app.kubernetes.io/managed-by", "maas-api",
-                "maas.opendatahub.io/model", model.name());
-        client.rbac().roles().inNamespace(MODEL_NAMESPACE).resource(new RoleBuilder().withNewMetadata()
-                .withName(name).withNamespace(MODEL_NAMESPACE).withLabels(labels).endMetadata()
-                .withRules(new PolicyRuleBuilder().withApiGroups("serving.kserve.io").withResources("llminferenceservices")
-                        .withResourceNames(model.name()).withVerbs("post").build()).build()).create();
-        List<Subject> subjects = model.tiers().stream().sorted().map(tier -> new SubjectBuilder().withKind("Group")
-                .withApiGroup("rbac.authorization.k8s.io").withName(identity.tierGroup(tier)).build()).toList();
-        client.rbac().roleBindings().inNamespace(MODEL_NAMESPACE).resource(new RoleBindingBuilder().withNewMetadata()
-                .withName(name).withNamespace(MODEL_NAMESPACE).withLabels(labels).endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "Role", name).withSubjects(subjects).build()).create();
-    }
-
-    private static String kubeconfig(String url) {
-        return """
-                # the local stand-in of make demo (org.maas.api.demo.DemoCluster), not a cluster
-                apiVersion: v1
-                kind: Config
-                clusters:
-                  - name: maas-demo
-                    cluster:
-                      server: %s
-                contexts:
-                  - name: maas-demo
-                    context:
-                      cluster: maas-demo
-                      user: maas-api
-                      namespace: %s
-                current-context: maas-demo
-                users:
-                  - name: maas-api
-                    user: {}
-                """.formatted(url, TIER_NAMESPACE);
+    private static String kubeconfig(ControlPlane plane, String token) {
+        return Serialization.asYaml(new ConfigBuilder()
+                .withClusters(new NamedClusterBuilder().withName("demo").withNewCluster().withServer(plane.apiUrl())
+                        .withCertificateAuthority(plane.caCertificate().toString()).endCluster().build())
+                .withUsers(new NamedAuthInfoBuilder().withName("maas-api").withNewUser().withToken(token).endUser().build())
+                .withContexts(new NamedContextBuilder().withName("maas-api").withNewContext().withCluster("demo")
+                        .withUser("maas-api").withNamespace(MAAS_NAMESPACE).endContext().build())
+                .withCurrentContext("maas-api").build());
     }
 }

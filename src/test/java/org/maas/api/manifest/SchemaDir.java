@@ -11,12 +11,12 @@ import java.nio.file.Path;
  * not maas.*, which an unknown-property check of the maas @ConfigMapping would reject at Quarkus boot).
  * Without them the schema tests are skipped, loudly; .ci/run refuses to run.
  */
-final class SchemaDir {
+public final class SchemaDir {
 
     private SchemaDir() {
     }
 
-    static Path require() {
+    public static Path require() {
         String chosen = null;
         StringBuilder tried = new StringBuilder();
         for (String env : new String[] {"CRD_SCHEMAS_DIR", "MAAS_SCHEMAS_DIR"}) {

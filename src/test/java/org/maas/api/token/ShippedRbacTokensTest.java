@@ -1,0 +1,110 @@
+package org.maas.api.token;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.maas.api.testing.ControlPlane;
+import org.maas.api.testing.ControlPlane.Pool;
+import org.maas.api.testing.ControlPlaneResource;
+
+/**
+ * Tokens and keys on the real control plane, maas-api authenticated as its own ServiceAccount with exactly
+ * the shipped base RBAC (src/main/kubernetes/kubernetes.yml): every call it makes is authorized by the real
+ * RBAC, every token it hands out is checked by the real TokenReview, as the gateway checks it (with the
+ * gateway's audience).
+ */
+@QuarkusTest
+@WithTestResource(value = ControlPlaneResource.class, initArgs = {
+        @ResourceArg(name = "namespace", value = "maas-api-rbac-tokens"),
+        @ResourceArg(name = "gateway", value = "rbac-tokens-gw")})
+class ShippedRbacTokensTest {
+
+    private static final String AUDIENCE = "rbac-tokens-gw-sa";
+    private static final ControlPlane PLANE = ControlPlane.shared();
+
+    @Test
+    void aMintedTokenIsAGatewayCredentialOfTheUsersTierAndNoClusterOne() {
+        ControlPlane.User user = PLANE.user(Pool.PREMIUM);
+        String token = given().auth().oauth2(user.token()).contentType(ContentType.JSON).body("{\"expiration\":\"1h\"}")
+                .post("/v1/tokens").then().statusCode(201).extract().path("token");
+
+        TokenReview review = review(token, AUDIENCE);
+        assertTrue(review.getStatus().getAuthenticated(), () -> "gateway audience: " + review.getStatus());
+        String username = review.getStatus().getUser().getUsername();
+        assertTrue(username.startsWith("system:serviceaccount:rbac-tokens-gw-tier-premium:"), username);
+        assertFalse(Boolean.TRUE.equals(review(token, null).getStatus().getAuthenticated()),
+                "the API server's own audience refuses it");
+    }
+
+    @Test
+    void revokingAllTokensMakesTheRealApiServerRefuseThem() {
+        ControlPlane.User user = PLANE.user(Pool.FREE);
+        String token = given().auth().oauth2(user.token()).contentType(ContentType.JSON).body("{}")
+                .post("/v1/tokens").then().statusCode(201).extract().path("token");
+        assertTrue(review(token, AUDIENCE).getStatus().getAuthenticated());
+
+        given().auth().oauth2(user.token()).delete("/v1/tokens").then().statusCode(204);
+
+        assertRefusedWithinTheApiServersTokenCache(token);
+    }
+
+    @Test
+    void aRevokedKeyIsRefusedAndTheKeptOneStillAuthenticates() {
+        ControlPlane.User user = PLANE.user(Pool.ENTERPRISE);
+        String kept = createKey(user, "kept");
+        var revoked = given().auth().oauth2(user.token()).contentType(ContentType.JSON).body("{\"name\":\"laptop\"}")
+                .post("/v1/api-keys").then().statusCode(201).body("tier", equalTo("enterprise")).extract();
+        assertTrue(review(revoked.path("key"), AUDIENCE).getStatus().getAuthenticated());
+
+        given().auth().oauth2(user.token()).delete("/v1/api-keys/" + revoked.path("id")).then().statusCode(204);
+
+        assertRefusedWithinTheApiServersTokenCache(revoked.path("key"));
+        assertTrue(review(kept, AUDIENCE).getStatus().getAuthenticated(), "the other key is untouched");
+    }
+
+    @Test
+    void aPersonsClusterTokenIsReviewedWithTheirStaticGroupsAndSystemAuthenticated() {
+        ControlPlane.User user = PLANE.user(Pool.PREMIUM);
+        TokenReview review = review(user.token(), null);
+        assertEquals(user.name(), review.getStatus().getUser().getUsername());
+        assertEquals(List.of("premium-users", "system:authenticated"), review.getStatus().getUser().getGroups());
+        assertFalse(Boolean.TRUE.equals(review(user.token(), AUDIENCE).getStatus().getAuthenticated()),
+                "no gateway credential");
+    }
+
+    /**
+     * kube-apiserver caches a successful token authentication for 10 s (its TokenSuccessCacheTTL, per token and
+     * audiences): a token reviewed just before its revocation is still accepted until then, one never reviewed
+     * is refused at once.
+     */
+    private static void assertRefusedWithinTheApiServersTokenCache(String token) {
+        await("the API server refuses the revoked token").atMost(Duration.ofSeconds(20))
+                .until(() -> !Boolean.TRUE.equals(review(token, AUDIENCE).getStatus().getAuthenticated()));
+    }
+
+    private static String createKey(ControlPlane.User user, String name) {
+        return given().auth().oauth2(user.token()).contentType(ContentType.JSON).body("{\"name\":\"" + name + "\"}")
+                .post("/v1/api-keys").then().statusCode(201).extract().path("key");
+    }
+
+    private static TokenReview review(String token, String audience) {
+        var spec = new TokenReviewBuilder().withNewSpec().withToken(token);
+        if (audience != null) {
+            spec.withAudiences(audience);
+        }
+        return PLANE.admin().authentication().v1().tokenReviews().create(spec.endSpec().build());
+    }
+}
