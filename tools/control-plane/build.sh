@@ -39,7 +39,7 @@ k8s_ldflags="-s -w -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=$major -X $p
 build() { # module dir, output name, package, ldflags
   local t=$SECONDS
   say "building $2 ($3) into $bin ..."
-  (cd "$here/$1" && CGO_ENABLED=0 go build -mod=mod -trimpath -ldflags "$4" -o "$bin/.$2.tmp" "$3")
+  (cd "$here/$1" && CGO_ENABLED=0 go build -mod=mod -trimpath -buildvcs=false -ldflags "$4" -o "$bin/.$2.tmp" "$3")
   mv "$bin/.$2.tmp" "$bin/$2"
   say "built $2 in $((SECONDS - t)) s"
 }
