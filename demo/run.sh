@@ -181,7 +181,7 @@ until [ "$(review "$KEY")" = false ]; do
 done
 [ "$(review "$KEPT")" = true ] || fail "revoking laptop also revoked kept"
 echo "ok: the API server refuses the revoked key for $AUDIENCE ($((SECONDS - REVOKED_AT)) s after revoke: its 10 s token cache) and still accepts the kept one"
-KUBECONFIG=$ADMIN_KUBECONFIG "$KUBECTL" get serviceaccounts -n maas-default-gateway-tier-premium -o name \
-  | grep -q . || fail "kubectl sees no ServiceAccount in maas-default-gateway-tier-premium"
+ACCOUNTS=$(KUBECONFIG=$ADMIN_KUBECONFIG "$KUBECTL" get serviceaccounts -n maas-default-gateway-tier-premium -o name)
+grep -q '^serviceaccount/pat-' <<< "$ACCOUNTS" || fail "kubectl sees no ServiceAccount of pat in maas-default-gateway-tier-premium: $ACCOUNTS"
 echo "ok: kubectl sees pat's ServiceAccount in maas-default-gateway-tier-premium"
 echo "demo check passed"

@@ -61,15 +61,6 @@ class GeneratedManifestsIT {
     }
 
     @Test
-    void everyGeneratedFileIsValid() {
-        List<java.nio.file.Path> files = ManifestFiles.generatedFiles();
-        assertFalse(files.isEmpty(), "target/kubernetes has output");
-        for (java.nio.file.Path file : files) {
-            SchemaAssertions.assertValid(ManifestFiles.ROOT.relativize(file).toString(), ManifestFiles.read(file));
-        }
-    }
-
-    @Test
     void theLookupCalloutReachesTheServiceOnTheServedPath() {
         ObjectNode authPolicy = ManifestFiles.ofKind(POLICIES, "AuthPolicy").get(0);
         List<URI> urls = new ArrayList<>();

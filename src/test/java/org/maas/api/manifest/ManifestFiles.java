@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.maas.api.testing.Kubectl;
 
 /** Reads the project's manifests as JSON trees: YAML files, kustomize output, quarkus-kubernetes output. */
 final class ManifestFiles {
@@ -56,9 +57,9 @@ final class ManifestFiles {
         return docs;
     }
 
-    /** What {@code kubectl kustomize <dir>} builds, without kubectl ({@link Kustomize}). */
+    /** What {@code kubectl kustomize <dir>} builds, by the control plane's own kubectl. */
     static List<ObjectNode> kustomize(String dir) {
-        return Kustomize.build(path(dir));
+        return documents(Kubectl.kustomize(path(dir)), "kubectl kustomize " + dir);
     }
 
     /** target/kubernetes/kubernetes.yml, written by quarkus-kubernetes at `package`. */

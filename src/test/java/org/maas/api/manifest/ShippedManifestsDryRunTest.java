@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.maas.api.testing.ControlPlane;
+import org.maas.api.testing.Kubectl;
 
 /**
  * Every manifest that ships, and every Kubernetes object shown in docs/ and README.md, is accepted by the
@@ -81,12 +81,34 @@ class ShippedManifestsDryRunTest {
         }
     }
 
+    /** Without this, a passing dry run would prove little: the same path refuses what the CRDs forbid. */
+    @org.junit.jupiter.api.Test
+    void theDryRunRefusesWhatTheCrdsForbid() throws Exception {
+        List<HasMetadata> policies = objects("policies", plane.admin());
+        HasMetadata limits = policies.stream().filter(o -> o.getKind().equals("RateLimitPolicy")).findFirst()
+                .orElseThrow();
+        String broken = io.fabric8.kubernetes.client.utils.Serialization.asYaml(limits)
+                .replace("kind: Gateway", "kind: Service"); // targetRef.kind: the CRD's CEL rule allows Gateway/HTTPRoute
+        HasMetadata object = plane.admin().load(new ByteArrayInputStream(broken.getBytes(StandardCharsets.UTF_8)))
+                .items().get(0);
+        admin().resource(new NamespaceBuilder().withNewMetadata().withName(object.getMetadata().getNamespace())
+                .endMetadata().build()).serverSideApply();
+        KubernetesClientException refused = org.junit.jupiter.api.Assertions.assertThrows(KubernetesClientException.class,
+                () -> admin().resource(object).dryRun().fieldManager("maas-api-dry-run").forceConflicts().serverSideApply());
+        assertEquals(422, refused.getCode(), refused.getMessage());
+        assertTrue(refused.getMessage().contains("targetRef"), refused.getMessage());
+    }
+
+    private static KubernetesClient admin() {
+        return plane.admin();
+    }
+
     /** A kustomization through the built kubectl's kustomize, a file as it is, a doc's ```yaml blocks. */
     private static List<HasMetadata> objects(String source, KubernetesClient admin) throws Exception {
         Path path = Path.of(source);
         String yaml;
         if (Files.isDirectory(path)) {
-            yaml = kustomize(path);
+            yaml = Kubectl.kustomize(path);
         } else if (source.endsWith(".md")) {
             StringBuilder blocks = new StringBuilder();
             Matcher block = YAML_BLOCK.matcher(Files.readString(path));
@@ -104,15 +126,6 @@ class ShippedManifestsDryRunTest {
         }
         return admin.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items().stream()
                 .filter(o -> o != null).toList();
-    }
-
-    private static String kustomize(Path dir) throws Exception {
-        Process process = new ProcessBuilder(plane.binary("kubectl").toString(), "kustomize", dir.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize " + dir);
-        assertEquals(0, process.exitValue(), "kubectl kustomize " + dir);
-        return new String(out, StandardCharsets.UTF_8);
     }
 
     private static TreeSet<String> namespaces(List<HasMetadata> objects) {
