@@ -3,6 +3,7 @@ package org.maas.api.manifest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,12 +87,12 @@ class ShippedManifestsDryRunTest {
     @org.junit.jupiter.api.Test
     void theDryRunRefusesWhatTheCrdsForbid() throws Exception {
         List<HasMetadata> policies = objects("policies", plane.admin());
-        HasMetadata limits = policies.stream().filter(o -> o.getKind().equals("RateLimitPolicy")).findFirst()
-                .orElseThrow();
-        String broken = io.fabric8.kubernetes.client.utils.Serialization.asYaml(limits)
-                .replace("kind: Gateway", "kind: Service"); // targetRef.kind: the CRD's CEL rule allows Gateway/HTTPRoute
-        HasMetadata object = plane.admin().load(new ByteArrayInputStream(broken.getBytes(StandardCharsets.UTF_8)))
-                .items().get(0);
+        GenericKubernetesResource object = (GenericKubernetesResource) policies.stream()
+                .filter(o -> o.getKind().equals("RateLimitPolicy")).findFirst().orElseThrow();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> targetRef = (Map<String, Object>) ((Map<String, Object>) object.getAdditionalProperties()
+                .get("spec")).get("targetRef");
+        targetRef.put("kind", "Service"); // the CRD's CEL rule: Gateway or a route kind only
         admin().resource(new NamespaceBuilder().withNewMetadata().withName(object.getMetadata().getNamespace())
                 .endMetadata().build()).serverSideApply();
         KubernetesClientException refused = org.junit.jupiter.api.Assertions.assertThrows(KubernetesClientException.class,

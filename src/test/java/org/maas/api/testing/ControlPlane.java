@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -72,8 +73,9 @@ public final class ControlPlane {
         }
         this.apiUrl = env.getProperty("KUBE_API");
         this.binaries = Path.of(env.getProperty("KUBE_BIN"));
-        this.admin = new KubernetesClientBuilder()
-                .withConfig(Config.fromKubeconfig(read(dir.resolve("admin.kubeconfig")))).build();
+        Config config = Config.fromKubeconfig(read(dir.resolve("admin.kubeconfig")));
+        config.setRequestTimeout(60_000); // fixtures on a busy 2-core machine: big CRDs, many objects
+        this.admin = new KubernetesClientBuilder().withConfig(config).build();
     }
 
     /** A control plane that tools/control-plane/control-plane.sh started in {@code dir}. */
@@ -176,7 +178,13 @@ public final class ControlPlane {
             for (HasMetadata item : load(file)) {
                 if (item instanceof CustomResourceDefinition crd) {
                     crd.getMetadata().setResourceVersion(null);
-                    admin.resource(crd).forceConflicts().serverSideApply();
+                    try { // a plain create: server-side apply of KServe's 42k-line CRD takes seconds of managedFields
+                        admin.resource(crd).create();
+                    } catch (KubernetesClientException e) {
+                        if (e.getCode() != 409) { // 409: installed earlier in this run (another JVM), the same file
+                            throw e;
+                        }
+                    }
                     admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
                             .waitUntilCondition(ControlPlane::established, 60, TimeUnit.SECONDS);
                 }
