@@ -112,11 +112,11 @@ Try this (pat, premium):
   curl -sS "\$MAAS/v1/admin/api-keys?user=pat" -H "Authorization: Bearer \$ADA" | jq
   curl -sS -X DELETE \$MAAS/v1/api-keys/\$(jq -r .id <<< "\$KEY") -H "Authorization: Bearer \$PAT" -w '%{http_code}\n'
 The cluster, as an admin sees it (system:masters):
-  export KUBECONFIG=$ADMIN_KUBECONFIG
-  $KUBECTL get serviceaccounts,secrets -n maas-default-gateway-tier-premium
-  $KUBECTL get roles,rolebindings -n llm          # what maas-api's reconciler granted
-  # what the gateway asks: is this key still a credential for its audience? (false once revoked)
-  $KUBECTL create -o jsonpath='{.status.authenticated}{"\n"}' -f - <<< "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\",\"spec\":{\"audiences\":[\"$AUDIENCE\"],\"token\":\"\$(jq -r .key <<< "\$KEY")\"}}"
+  export KUBECONFIG=$ADMIN_KUBECONFIG KUBECTL=$KUBECTL
+  \$KUBECTL get serviceaccounts,secrets -n maas-default-gateway-tier-premium
+  \$KUBECTL get roles,rolebindings -n llm          # what maas-api's reconciler granted
+  # what the gateway asks: is this key still a credential for its audience? (false within 10 s of the revoke)
+  \$KUBECTL create -o json -f - <<< "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\",\"spec\":{\"audiences\":[\"$AUDIENCE\"],\"token\":\"\$(jq -r .key <<< "\$KEY")\"}}" | jq '.status.authenticated == true'
 Logs: $DIR/. Ctrl-C stops everything.
 TRY
 
