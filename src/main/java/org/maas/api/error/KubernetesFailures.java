@@ -49,10 +49,14 @@ public final class KubernetesFailures {
         return false;
     }
 
-    /** The API server's own status message; never the request, which may carry a token. */
-    private static String describe(KubernetesClientException e) {
+    /**
+     * One line: the HTTP status and the API server's own status message (for a 403, the verb, resource and
+     * namespace it refused, and to whom), never the request, which may carry a token.
+     */
+    public static String describe(KubernetesClientException e) {
         if (e.getStatus() != null && e.getStatus().getMessage() != null) {
-            return "HTTP " + e.getCode() + ": " + e.getStatus().getMessage();
+            // An escalation refusal lists the permissions not held on lines of their own.
+            return "HTTP " + e.getCode() + ": " + e.getStatus().getMessage().replaceAll("\\s*\\R\\s*", " ");
         }
         Throwable cause = e.getCause() != null ? e.getCause() : e;
         return cause.getClass().getSimpleName() + (e.getCode() > 0 ? " HTTP " + e.getCode() : " (no answer)");

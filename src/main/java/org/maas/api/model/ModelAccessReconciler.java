@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
+import org.maas.api.error.KubernetesFailures;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.kubernetes.Leadership;
 import org.maas.api.tier.TierIndex;
@@ -52,6 +53,7 @@ public final class ModelAccessReconciler implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ModelAccessReconciler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int FORBIDDEN = 403;
     static final String INVALID_REASON = "InvalidTierAnnotation";
     static final String NAME_TAKEN_REASON = "AccessObjectNotOwned";
 
@@ -200,6 +202,12 @@ public final class ModelAccessReconciler implements AutoCloseable {
             report(model, grant.problems());
         } catch (KubernetesClientException e) {
             failures.increment();
+            if (e.getCode() == FORBIDDEN) {
+                LOG.warnf("RBAC: maas-api's ServiceAccount may not manage the access to model %s (%s): apply"
+                        + " overlays/model-access; retried at the next change or resync", where,
+                        KubernetesFailures.describe(e));
+                return;
+            }
             LOG.warnf("model access for %s failed: HTTP %d %s; retried at the next change or resync", where,
                     e.getCode(), e.getMessage());
         } catch (RuntimeException e) { // the scheduled resync must survive anything

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
+import org.maas.api.error.KubernetesFailures;
 import org.maas.api.kubernetes.Leadership;
 import org.maas.api.tier.TierIndex;
 
@@ -45,6 +46,7 @@ public final class PolicyReconciler implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PolicyReconciler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int FORBIDDEN = 403;
     static final ResourceDefinitionContext RATE_LIMIT_POLICIES = new ResourceDefinitionContext.Builder()
             .withGroup("kuadrant.io").withVersion("v1").withKind("RateLimitPolicy").withPlural("ratelimitpolicies")
             .withNamespaced(true).build();
@@ -201,6 +203,14 @@ public final class PolicyReconciler implements AutoCloseable {
             inSync.get(name).set(same ? 1 : 0);
         } catch (KubernetesClientException e) {
             inSync.get(name).set(0);
+            if (e.getCode() == FORBIDDEN) {
+                String refused = KubernetesFailures.describe(e);
+                failed.add(name + ": " + refused);
+                LOG.warnf("RBAC: maas-api's ServiceAccount may not reconcile %s (%s): apply overlays/policy-reconcile"
+                        + " (its Role in the gateway's namespace); retried at the next tier config change or resync",
+                        where, refused);
+                return;
+            }
             failed.add(name + ": HTTP " + e.getCode() + " " + Objects.requireNonNullElse(e.getMessage(), ""));
             LOG.warnf("reconciling %s failed: HTTP %d %s", where, e.getCode(), e.getMessage());
         }

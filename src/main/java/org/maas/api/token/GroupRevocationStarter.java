@@ -51,7 +51,8 @@ class GroupRevocationStarter {
                 config.revocation().resyncInterval()), leadership, identity, catalog::current, registry);
         informers.own("group-revocation", started);
         informers.start(Informers.Spec.reporting("openshift-groups",
-                "list and watch groups.user.openshift.io (cluster scope)"), started::informer);
+                "list and watch groups.user.openshift.io (cluster scope; overlays/group-revocation grants it)"),
+                started::informer);
         started.start();
         revoker = started;
     }

@@ -56,6 +56,9 @@ public final class ControlPlane {
     }
 
     private static ControlPlane shared;
+    /** Where the manifests put the gateway (maas.gateway.namespace's default). */
+    private static final String GATEWAY_NAMESPACE = "openshift-ingress";
+    private static final int ADMIN_REQUEST_TIMEOUT_MILLIS = 60_000;
 
     private final Path dir;
     private final String apiUrl;
@@ -73,9 +76,10 @@ public final class ControlPlane {
         }
         this.apiUrl = env.getProperty("KUBE_API");
         this.binaries = Path.of(env.getProperty("KUBE_BIN"));
-        Config config = Config.fromKubeconfig(read(dir.resolve("admin.kubeconfig")));
-        config.setRequestTimeout(60_000); // fixtures on a busy 2-core machine: big CRDs, many objects
-        this.admin = new KubernetesClientBuilder().withConfig(config).build();
+        Config adminConfig = Config.fromKubeconfig(read(dir.resolve("admin.kubeconfig")));
+        // Fixtures only: a loaded 2-core machine can take more than the default 10 s to apply a large CRD.
+        adminConfig.setRequestTimeout(ADMIN_REQUEST_TIMEOUT_MILLIS);
+        this.admin = new KubernetesClientBuilder().withConfig(adminConfig).build();
     }
 
     /** A control plane that tools/control-plane/control-plane.sh started in {@code dir}. */
@@ -206,8 +210,22 @@ public final class ControlPlane {
      * to this account. Returns a token of that ServiceAccount from a real TokenRequest.
      */
     public String maasApi(String namespace, String... overlays) {
+        return maasApi(namespace, null, overlays);
+    }
+
+    /**
+     * As {@link #maasApi(String, String...)}, with the gateway in {@code gatewayNamespace} (created here)
+     * instead of openshift-ingress: the overlays' Roles and RoleBindings in openshift-ingress (the policy
+     * reconcile's) move there, so that classes reconciling policies do not share them. Null: those are left
+     * out, as before.
+     */
+    public String maasApi(String namespace, String gatewayNamespace, String... overlays) {
         admin.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
                 .serverSideApply();
+        if (gatewayNamespace != null) {
+            admin.resource(new NamespaceBuilder().withNewMetadata().withName(gatewayNamespace).endMetadata().build())
+                    .serverSideApply();
+        }
         admin.resource(new ServiceAccountBuilder().withNewMetadata().withName("maas-api").withNamespace(namespace)
                 .endMetadata().build()).serverSideApply();
         List<Path> rbac = new ArrayList<>(List.of(Path.of("src/main/kubernetes/kubernetes.yml")));
@@ -218,7 +236,7 @@ public final class ControlPlane {
                 .withNamespace(namespace).build();
         for (Path file : rbac) {
             for (HasMetadata item : load(file)) {
-                HasMetadata copy = repoint(item, namespace, account);
+                HasMetadata copy = repoint(item, namespace, gatewayNamespace, account);
                 if (copy != null) {
                     admin.resource(copy).forceConflicts().serverSideApply();
                 }
@@ -240,7 +258,8 @@ public final class ControlPlane {
         return settings;
     }
 
-    private static HasMetadata repoint(HasMetadata item, String namespace, Subject account) {
+    private static HasMetadata repoint(HasMetadata item, String namespace, String gatewayNamespace,
+                                       Subject account) {
         item.getMetadata().setResourceVersion(null);
         String suffix = "-" + namespace;
         if (item instanceof ClusterRole) {
@@ -253,10 +272,15 @@ public final class ControlPlane {
         }
         if (item instanceof Role || item instanceof RoleBinding
                 || item instanceof io.fabric8.kubernetes.api.model.ConfigMap) {
-            if (!"maas-api".equals(item.getMetadata().getNamespace())) {
-                return null; // only maas-api's own namespace moves
+            String from = item.getMetadata().getNamespace();
+            if ("maas-api".equals(from)) {
+                item.getMetadata().setNamespace(namespace);
+            } else if (GATEWAY_NAMESPACE.equals(from) && gatewayNamespace != null
+                    && !(item instanceof io.fabric8.kubernetes.api.model.ConfigMap)) {
+                item.getMetadata().setNamespace(gatewayNamespace);
+            } else {
+                return null; // only maas-api's own namespace (and the gateway's, when given) moves
             }
-            item.getMetadata().setNamespace(namespace);
             if (item instanceof RoleBinding binding) {
                 binding.setSubjects(List.of(account));
             }

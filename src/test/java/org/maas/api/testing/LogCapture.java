@@ -3,6 +3,7 @@ package org.maas.api.testing;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.jboss.logmanager.ExtLogRecord;
@@ -11,6 +12,7 @@ import org.jboss.logmanager.ExtLogRecord;
 public final class LogCapture extends Handler implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
 
     private LogCapture() {
     }
@@ -25,10 +27,19 @@ public final class LogCapture extends Handler implements AutoCloseable {
         return List.copyOf(lines);
     }
 
+    /** The lines logged at WARN or above (ERROR, FATAL), in the same form. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
     @Override
     public void publish(LogRecord record) {
         String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
-        lines.add(record.getLoggerName() + " " + message);
+        String line = record.getLoggerName() + " " + message;
+        lines.add(line);
+        if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+            warnings.add(line);
+        }
     }
 
     @Override
