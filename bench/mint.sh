@@ -21,8 +21,8 @@ cd "$(dirname "$0")/.."
 
 DURATION=${BENCH_MINT_DURATION:-5}
 ROUNDS=${BENCH_MINT_ROUNDS:-3}
-WARMUP=${BENCH_MINT_WARMUP:-30}
-WARMUP_STEPS=${BENCH_MINT_WARMUP_STEPS:-6}     # at most this many 5 s steps more, until the JIT is quiet
+WARMUP=${BENCH_MINT_WARMUP:-90}               # s of mints before measuring (then 5 s of direct TokenRequests)
+WARMUP_STEPS=${BENCH_MINT_WARMUP_STEPS:-8}     # at most this many 5 s steps more, until the JIT is quiet
 CONNECTIONS=${BENCH_MINT_CONNECTIONS:-8}
 APP_PORT=${BENCH_MINT_APP_PORT:-18090}
 # users who already have a ServiceAccount when the measurement starts: two per tier of the shipped tier
@@ -256,12 +256,13 @@ wrk_run() {
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "machine: $NPROC cores, load average $LOAD_BEFORE; kube-apiserver $KUBE_VERSION at $KUBE_API; service JVM options: $JVM_OPTS"
-# warm-up: mints at -c$CONNECTIONS for BENCH_MINT_WARMUP s and direct TokenRequests for a quarter of that,
-# then 5 s steps of mints until the JIT compiler threads use under 10% of a core, at most BENCH_MINT_WARMUP_STEPS
-log "warm-up: ${WARMUP}s of mints and $((WARMUP / 4))s of direct TokenRequests at -c$CONNECTIONS, then until the JIT is quiet"
+# warm-up: mints at -c$CONNECTIONS for BENCH_MINT_WARMUP s and direct TokenRequests for 5 s, then 5 s steps of
+# mints until the JIT compiler threads use under 10% of a core, at most BENCH_MINT_WARMUP_STEPS. At the 60 to 100
+# mints/s that the API server allows here, C2 is still compiling the mint path after a minute (docs/performance.md).
+log "warm-up: ${WARMUP}s of mints and 5s of direct TokenRequests at -c$CONNECTIONS, then until the JIT is quiet"
 wrk_run warmup-mint mint "$CONNECTIONS" "$WARMUP"
-wrk_run warmup-direct direct "$CONNECTIONS" $((WARMUP / 4))
-WARMED=$((WARMUP + WARMUP / 4))
+wrk_run warmup-direct direct "$CONNECTIONS" 5
+WARMED=$((WARMUP + 5))
 JIT_PCT=$(jq '.service_jit_pct_of_a_core | round' "$OUT/runs/warmup-mint.json")
 for step in $(seq 1 "$WARMUP_STEPS"); do
   jit_before=$(jit_ticks "$APP_PID")
@@ -272,6 +273,23 @@ for step in $(seq 1 "$WARMUP_STEPS"); do
   log "  JIT still busy: ${JIT_PCT}% of a core over the last 5 s"
 done
 log "warm-up done after ${WARMED}s (JIT at ${JIT_PCT}% of a core in the last 5 s)"
+
+# --- 5 s without load: what the service and the API server do on their own (CPU, background requests) ---
+c_before=$(api_counts)
+before=$(snapshot)
+sleep 5
+after=$(snapshot)
+c_after=$(api_counts)
+jq -n --arg before "$before" --arg after "$after" --argjson cb "$c_before" --argjson ca "$c_after" \
+  --argjson nproc "$NPROC" --argjson hz "$HZ" "$API_CLASSES"'
+    ($before | split(" ") | map(tonumber)) as $b | ($after | split(" ") | map(tonumber)) as $a |
+    [range(0; 6) | ($a[.] - $b[.]) / $hz] as $d | ($a[6] - $b[6]) as $wall |
+    def r1: . * 10 | round / 10;
+    {label: "idle", duration_s: ($wall | r1), api: (delta($cb; $ca) | classify), api_requests: delta($cb; $ca),
+     service_pct_of_a_core: ($d[1] / $wall * 100 | r1), service_jit_pct_of_a_core: ($d[5] / $wall * 100 | r1),
+     apiserver_pct_of_a_core: ($d[2] / $wall * 100 | r1), etcd_kcm_pct_of_a_core: ($d[3] / $wall * 100 | r1),
+     other_cpu_pct: (($d[0] - $d[1] - $d[2] - $d[3] - $d[4]) / ($wall * $nproc) * 100 | if . < 0 then 0 else . end | r1)}' \
+  > "$OUT/idle.json"
 
 for round in $(seq 1 "$ROUNDS"); do
   log "round $round/$ROUNDS: mint and direct TokenRequest, -c1 then -c$CONNECTIONS, ${DURATION}s each"
@@ -291,7 +309,8 @@ jq -s --arg jvm "$JVM_OPTS" --argjson nproc "$NPROC" --arg kube "$KUBE_VERSION" 
   --argjson users "${#USERS[@]}" --arg namespaces "$TIER_NAMESPACES" --argjson steady "$STEADY" \
   --argjson jit_pct "$JIT_PCT" --argjson duration "$DURATION" --argjson rounds "$ROUNDS" \
   --argjson warmup "$WARMED" --arg body "$MINT_BODY" --argjson elapsed "$(( $(date +%s) - START ))" \
-  --argjson plane_s "$PLANE_READY_S" --argjson conns "$CONNECTIONS" --argjson ttl "$REVIEW_TTL_S" '
+  --argjson plane_s "$PLANE_READY_S" --argjson conns "$CONNECTIONS" --argjson ttl "$REVIEW_TTL_S" \
+  --slurpfile idle "$OUT/idle.json" '
   def r2: . * 100 | round / 100;
   def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
   def ms: . / 1000 | r2;
@@ -345,6 +364,7 @@ jq -s --arg jvm "$JVM_OPTS" --argjson nproc "$NPROC" --arg kube "$KUBE_VERSION" 
       requests_during_mint_runs: ($mints | map(.api_requests) | sum_maps),
       background_note: "background: requests on other resources (leases, events, /metrics, ...) that run whether or not anyone mints; compare background_during_direct_runs, same duration"}),
     background_during_direct_runs: $dapi.background,
+    idle_5s: $idle[0],
     direct_check: {wrk_requests: $dn, token_requests_counted: $dapi.token_requests},
     vmrss_mib: ($rss / 1024 | r2),
     targets: {
@@ -414,6 +434,10 @@ jq -r '
     " \(.api_calls.per_mint_exact * 1000 | round / 1000) API calls per mint in all;" +
     " background requests (leases, /metrics, ...): \(.api_calls.background) during the mint runs, \(.background_during_direct_runs) during the direct runs",
   "direct runs: \(.direct_check.wrk_requests) TokenRequests answered to wrk, \(.direct_check.token_requests_counted) counted by kube-apiserver",
+  "idle for \(.idle_5s.duration_s) s after the warm-up: service \(.idle_5s.service_pct_of_a_core)% of a core (JIT \(.idle_5s.service_jit_pct_of_a_core)%)," +
+    " kube-apiserver \(.idle_5s.apiserver_pct_of_a_core)%, etcd and controller manager \(.idle_5s.etcd_kcm_pct_of_a_core)%;" +
+    " \(.idle_5s.api.background + .idle_5s.api.mint_path_other + .idle_5s.api.token_requests + .idle_5s.api.token_reviews) API requests" +
+    " (\(.idle_5s.api_requests | to_entries | map("\(.key) \(.value)") | join(", ")))",
   "service VmRSS after the run: \(.vmrss_mib) MiB; control plane ready in \(.control_plane_start_s) s; took \(.elapsed_s) s",
   "results: bench-results/mint/summary.txt, summary.tsv, summary.json, runs/*.json; control plane logs in target/bench-mint/control-plane/"
 ' "$OUT/summary.json" | tee "$OUT/summary.txt"
