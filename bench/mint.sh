@@ -362,7 +362,7 @@ jq -s --arg jvm "$JVM_OPTS" --argjson nproc "$NPROC" --arg kube "$KUBE_VERSION" 
       per_warm_mint: (($api.token_requests + $api.mint_path_other) / $n),
       measured_span_s: ($span | round), review_cache_ttl_s: $ttl, token_reviews_max_expected: $max_reviews,
       requests_during_mint_runs: ($mints | map(.api_requests) | sum_maps),
-      background_note: "background: requests on other resources (leases, events, /metrics, ...) that run whether or not anyone mints; compare background_during_direct_runs, same duration"}),
+      background_note: "background: requests on other resources (endpoints, leases, discovery) that run whether or not anyone mints; compare background_during_direct_runs, same duration"}),
     background_during_direct_runs: $dapi.background,
     idle_5s: $idle[0],
     direct_check: {wrk_requests: $dn, token_requests_counted: $dapi.token_requests},
@@ -432,7 +432,7 @@ jq -r '
     " mints counted by the service; and \(.api_calls.token_reviews) TokenReviews (each user'"'"'s cached review expires every" +
     " \(.api_calls.review_cache_ttl_s) s: at most \(.api_calls.token_reviews_max_expected) in \(.api_calls.measured_span_s) s)," +
     " \(.api_calls.per_mint_exact * 1000 | round / 1000) API calls per mint in all;" +
-    " background requests (leases, /metrics, ...): \(.api_calls.background) during the mint runs, \(.background_during_direct_runs) during the direct runs",
+    " background requests (endpoints, leases, discovery): \(.api_calls.background) during the mint runs, \(.background_during_direct_runs) during the direct runs",
   "direct runs: \(.direct_check.wrk_requests) TokenRequests answered to wrk, \(.direct_check.token_requests_counted) counted by kube-apiserver",
   "idle for \(.idle_5s.duration_s) s after the warm-up: service \(.idle_5s.service_pct_of_a_core)% of a core (JIT \(.idle_5s.service_jit_pct_of_a_core)%)," +
     " kube-apiserver \(.idle_5s.apiserver_pct_of_a_core)%, etcd and controller manager \(.idle_5s.etcd_kcm_pct_of_a_core)%;" +
