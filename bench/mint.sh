@@ -90,11 +90,11 @@ case $KUBE_API in https://127.0.0.1:*) ;; *) die "the API server is not on loopb
 jq -c '.[] | select(.apiVersion | test("^(v1|rbac\\.authorization\\.k8s\\.io/v1|networking\\.k8s\\.io/v1)$"))' \
   "$MANIFEST" > "$WORK/seed.json"
 # shellcheck disable=SC2086 # KUBECTL is a command line
-$KUBECTL apply --server-side --field-manager=bench-mint -f "$WORK/seed.json" > "$OUT/seed.txt" 2>&1 \
+$KUBECTL apply --request-timeout=30s --server-side --field-manager=bench-mint -f "$WORK/seed.json" > "$OUT/seed.txt" 2>&1 \
   || die "seeding the cluster failed: $(cat "$OUT/seed.txt")"
 # maas-api authenticates as its own ServiceAccount, with exactly the RBAC it ships
 # shellcheck disable=SC2086
-SA_TOKEN=$($KUBECTL create token maas-api -n maas-api --duration=24h) || die "no token for maas-api/maas-api"
+SA_TOKEN=$($KUBECTL create token --request-timeout=30s maas-api -n maas-api --duration=24h) || die "no token for maas-api/maas-api"
 KUBECONFIG_FILE=$STATE/maas-api.kubeconfig
 (umask 077 && cat > "$KUBECONFIG_FILE" <<EOF
 apiVersion: v1
@@ -118,7 +118,7 @@ EOF
 # kube-apiserver's own request counters, summed by "VERB group/resource[/subresource]" (codes together);
 # non-resource requests (/metrics, /readyz, discovery) as "VERB nonresource PATH"
 api_counts() {
-  curl -fsS --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "$KUBE_API/metrics" | awk '
+  curl -fsS --max-time 10 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "$KUBE_API/metrics" | awk '
     function label(name) {
       if (!match($0, "[{,]" name "=\"[^\"]*\"")) return ""
       return substr($0, RSTART + length(name) + 3, RLENGTH - length(name) - 4)
@@ -148,13 +148,13 @@ KUBECONFIG=$KUBECONFIG_FILE java $JVM_OPTS \
 APP_PID=$!
 APP=http://127.0.0.1:$APP_PORT
 for _ in $(seq 1 240); do
-  curl -fs -o /dev/null "$APP/q/health/ready" && break
+  curl -fs --max-time 5 -o /dev/null "$APP/q/health/ready" && break
   kill -0 "$APP_PID" 2>/dev/null || die "the service exited; see $OUT/app.log"
   sleep 0.5
 done
-curl -fs -o /dev/null "$APP/q/health/ready" || die "the service is not ready after 120 s; see $OUT/app.log"
+curl -fs --max-time 5 -o /dev/null "$APP/q/health/ready" || die "the service is not ready after 120 s; see $OUT/app.log"
 minted() { # successful mints the service counted (including answers wrk dropped when it stopped)
-  curl -fsS "$APP/q/metrics" | awk '/^maas_tokens_minted_total[{]/ && /outcome="success"/ {s += $NF} END {printf "%d", s}'
+  curl -fsS --max-time 10 "$APP/q/metrics" | awk '/^maas_tokens_minted_total[{]/ && /outcome="success"/ {s += $NF} END {printf "%d", s}'
 }
 
 # --- first mint per user (creates the tier namespaces and ServiceAccounts), then wait for repeat mints ---
@@ -168,7 +168,7 @@ done
 mint_all() { # one mint per user with curl; prints namespace<TAB>ServiceAccount of each minted token
   local path bearer ctype body code
   while IFS=$'\t' read -r path bearer ctype body; do
-    code=$(curl -sS -o "$WORK/answer.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $bearer" \
+    code=$(curl -sS --max-time 15 -o "$WORK/answer.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $bearer" \
       -H "Content-Type: $ctype" --data-binary "$body" "$APP$path") || die "curl failed"
     [ "$code" = 201 ] || die "a mint answered $code: $(cat "$WORK/answer.json")"
     jq -r '.token | split(".")[1] | gsub("-"; "+") | gsub("_"; "/") | . + "=="[0:((4 - length % 4) % 4)]
