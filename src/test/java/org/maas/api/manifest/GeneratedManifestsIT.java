@@ -189,8 +189,9 @@ class GeneratedManifestsIT {
         for (java.nio.file.Path file : files) {
             String text = Files.readString(file);
             for (String machine : List.of("/work/", "/root/", "/home/", "file:", "app.quarkus.io/vcs-uri")) {
-                assertFalse(text.contains(machine), file.getFileName() + " contains " + machine + ":\n"
-                        + text.lines().filter(line -> line.contains(machine)).toList());
+                int at = text.indexOf(machine);
+                assertFalse(at >= 0, () -> file.getFileName() + " contains " + machine + ": ..."
+                        + text.substring(Math.max(0, at - 60), Math.min(text.length(), at + 60)) + "...");
             }
         }
     }
