@@ -413,8 +413,7 @@ class TokenResourceTest {
                 .body("components.schemas.TokenResponse.properties.expiresAt", notNullValue())
                 .body("components.schemas.MintTokenRequest.properties.expiration.$ref",
                         equalTo("#/components/schemas/Expiration"))
-                .body("components.schemas.Expiration.oneOf.type", // a string, a number or null
-                        org.hamcrest.Matchers.contains("string", "integer", "null"));
+                .body("components.schemas.Expiration.type", equalTo("string")); // a plain value for generated clients
     }
 
     private ValidatableResponse mint(String bearer, String body) {
