@@ -12,6 +12,8 @@ import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
 import java.lang.annotation.Retention;
 import java.lang.annotation.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -21,7 +23,7 @@ import java.util.regex.Pattern;
  * Config prints a group's violation as {@code maas.<group> <message>}, so each message starts with the key.
  */
 @Constraint(validatedBy = {ConsistentSettings.TokensRules.class, ConsistentSettings.PoliciesRules.class,
-        ConsistentSettings.GatewayRules.class, ConsistentSettings.ApiKeysRules.class})
+        ConsistentSettings.GatewayRules.class, ConsistentSettings.ApiKeysRules.class, ConsistentSettings.TiersRules.class})
 @Target(TYPE)
 @Retention(RUNTIME)
 public @interface ConsistentSettings {
@@ -61,6 +63,25 @@ public @interface ConsistentSettings {
                         + ") must be shorter than lease-renew-deadline (" + text(policies.leaseRenewDeadline()) + ")");
             }
             return valid;
+        }
+    }
+
+    /**
+     * The file source's file is there when the service starts: a path with a typo would leave a service that
+     * is never ready. (Deleted later, the last config read from it keeps serving.)
+     */
+    class TiersRules implements ConstraintValidator<ConsistentSettings, MaasConfig.Tiers> {
+        @Override
+        public boolean isValid(MaasConfig.Tiers tiers, ConstraintValidatorContext context) {
+            if (tiers.source() != MaasConfig.SourceKind.file || tiers.file().isEmpty() || tiers.file().get().isBlank()) {
+                return true;
+            }
+            Path file = Path.of(tiers.file().get());
+            if (Files.isRegularFile(file) && Files.isReadable(file)) {
+                return true;
+            }
+            return report(context, "file '" + tiers.file().get() + "' (" + file.toAbsolutePath() + ") is not a readable"
+                    + " file: set maas.tiers.file to your tier config file, or leave it unset for the bundled default tiers");
         }
     }
 

@@ -20,7 +20,8 @@ import org.hibernate.validator.constraints.time.DurationMin;
  * <p>Checked when the service starts (Bean Validation, quarkus-hibernate-validator): every problem is one
  * line and the service exits with 1. A rule about one key is one annotation on it ({@link PositiveDuration},
  * {@link PositiveSize}, {@link DnsLabel}, {@link DnsSubdomain}, {@link NonBlank}, or a Bean Validation one);
- * a rule that relates keys of a group is in {@link ConsistentSettings}, on that group.
+ * a rule that relates keys of a group is in {@link ConsistentSettings}, on that group. A value that is not of
+ * its key's type at all (a duration "1y") is reported by {@link Convertible}, on every group.
  */
 @ConfigMapping(prefix = "maas")
 public interface MaasConfig {
@@ -47,6 +48,7 @@ public interface MaasConfig {
 
     Revocation revocation();
 
+    @Convertible
     interface Revocation {
         /**
          * What a user leaving an OpenShift Group (or a Group deleted, or a tier config change) does to the
@@ -67,6 +69,7 @@ public interface MaasConfig {
     Usage usage();
 
     /** GET /v1/usage: the caller's counters, read from Limitador's HTTP API. */
+    @Convertible
     interface Usage {
         /** Limitador's HTTP API (no authentication: overlays/limitador-network-policy admits only maas-api). */
         @WithDefault("http://limitador-limitador.kuadrant-system.svc:8080")
@@ -97,6 +100,7 @@ public interface MaasConfig {
         int cacheMaxEntries();
     }
 
+    @Convertible
     interface Models {
         /**
          * How long a decision whether a caller's MaaS identity may use a model (a SubjectAccessReview) is
@@ -139,6 +143,7 @@ public interface MaasConfig {
         Duration accessResyncInterval();
     }
 
+    @Convertible
     interface Kubernetes {
         /**
          * All Kubernetes API work done while answering one request (reviews, reads, writes, the client's
@@ -158,6 +163,7 @@ public interface MaasConfig {
         int maxConcurrentRequests();
     }
 
+    @Convertible
     interface Http {
         /** Larger request bodies get 413 in the JSON error shape. */
         @WithDefault("64K")
@@ -165,6 +171,7 @@ public interface MaasConfig {
         MemorySize maxBodySize();
     }
 
+    @Convertible
     @ConsistentSettings
     interface Gateway {
         /** The Gateway that protects the models; tier namespaces and the token audience derive from it. */
@@ -181,6 +188,8 @@ public interface MaasConfig {
         String tierNamespacePrefix();
     }
 
+    @Convertible
+    @ConsistentSettings
     interface Tiers {
         /** Where the tier config comes from: a ConfigMap (in a cluster) or a file (local run). */
         @WithDefault("configmap")
@@ -224,6 +233,7 @@ public interface MaasConfig {
         boolean benchmarkBaseline();
     }
 
+    @Convertible
     interface Identity {
         /** Audiences for the TokenReview of callers' own tokens; empty means the API server's own. */
         Optional<List<@NonBlank String>> audiences();
@@ -252,6 +262,7 @@ public interface MaasConfig {
         int negativeCacheMaxEntries();
     }
 
+    @Convertible
     @ConsistentSettings
     interface Tokens {
         /** Audience of minted tokens, what the gateway's AuthPolicy reviews (MaasIdentity). */
@@ -273,6 +284,7 @@ public interface MaasConfig {
     }
 
     /** Named API keys (docs/tokens.md): Secrets in the tier namespace that their tokens are bound to. */
+    @Convertible
     @ConsistentSettings
     interface ApiKeys {
         /** Within [min, max]: checked in {@link ConsistentSettings}. */
@@ -303,6 +315,7 @@ public interface MaasConfig {
         Duration cleanupInterval();
     }
 
+    @Convertible
     @ConsistentSettings
     interface Policies {
         /**

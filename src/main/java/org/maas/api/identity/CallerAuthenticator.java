@@ -61,14 +61,15 @@ public class CallerAuthenticator {
      * A caller with their own cluster identity, for endpoints that manage tokens and keys.
      *
      * @param authorization the request's Authorization header
+     * @param action        what the endpoint does, as the refusal of a MaaS token names it ("mint tokens")
      * @throws ApiException 401 for a missing or invalid token, 403 for a token maas-api minted,
      *                      503 when the API server cannot review it
      */
-    public Caller.Person person(String authorization) {
-        if (anyCaller(authorization) instanceof Caller.Person person) {
+    public Caller.Person person(String authorization, String action) {
+        if (authenticate(authorization, false) instanceof Caller.Person person) {
             return person;
         }
-        throw mintedTokenRefused();
+        throw mintedTokenRefused(action);
     }
 
     /**
@@ -77,13 +78,18 @@ public class CallerAuthenticator {
      * @throws ApiException 401 for a missing or invalid token, 503 when the API server cannot review it
      */
     public Caller anyCaller(String authorization) {
+        return authenticate(authorization, true);
+    }
+
+    /** @param maasTokens whether the endpoint takes MaaS tokens and keys, which a refusal then names */
+    private Caller authenticate(String authorization, boolean maasTokens) {
         String token = BearerToken.from(authorization);
         ReviewCache.Lookup lookup = cache.get(BearerToken.sha256(token), () -> review(token));
         count(lookup);
         if (lookup.outcome() instanceof Authenticated authenticated) {
             return authenticated.caller();
         }
-        throw invalidToken();
+        throw invalidToken(token, maasTokens);
     }
 
     private void count(ReviewCache.Lookup lookup) {
@@ -123,13 +129,23 @@ public class CallerAuthenticator {
                 .orElseGet(() -> new Caller.Person(user.username(), user.groups()));
     }
 
-    private static ApiException invalidToken() {
-        return ApiException.unauthorized("the bearer token is not valid: send your own cluster token"
-                + " (for example from `oc whoami -t` or `kubectl create token`)");
+    /**
+     * What to send instead. A token that claims the gateway's audience is a MaaS token or key that has ended
+     * (or a forgery of one: the claim is read unverified, only to word the answer).
+     */
+    private ApiException invalidToken(String token, boolean maasTokens) {
+        if (JwtClaims.peek(token).filter(c -> c.audiences().contains(identity.audience())).isPresent()) {
+            return ApiException.unauthorized("the bearer token is not valid: a MaaS token or API key that has expired"
+                    + " or was revoked; mint a new token (POST /v1/tokens) or create a key (POST /v1/api-keys) with"
+                    + " your own cluster token");
+        }
+        return ApiException.unauthorized("the bearer token is not valid (expired, revoked, or not from this cluster):"
+                + " send your own cluster token (for example from `oc whoami -t` or `kubectl create token`)"
+                + (maasTokens ? ", a MaaS token or an API key" : ""));
     }
 
-    private static ApiException mintedTokenRefused() {
-        return ApiException.forbidden("this is a token maas-api issued; it cannot mint or revoke tokens."
-                + " Use your own cluster identity (for example `oc whoami -t` or `kubectl create token`)");
+    private static ApiException mintedTokenRefused(String action) {
+        return ApiException.forbidden("this is a token maas-api issued (a MaaS token or API key); it cannot " + action
+                + ". Use your own cluster identity (for example `oc whoami -t` or `kubectl create token`)");
     }
 }

@@ -30,13 +30,13 @@ public class PolicyResource {
     }
 
     @GET
-    @Produces({YAML, MediaType.APPLICATION_JSON})
+    @Produces({MediaType.APPLICATION_JSON, YAML})
     @SecurityRequirements({})
     @Operation(operationId = "getTierPolicies", summary = "The gateway policies for the live tier config",
-            description = "The RateLimitPolicy and TokenRateLimitPolicy rendered from the tier config being served."
-                    + " `Accept: application/json` gets a JSON array of the two objects; YAML (one stream for"
-                    + " `curl ... | kubectl apply -f -`) is the answer to `application/yaml`, to a wildcard and to"
-                    + " no Accept at all. When both are accepted equally, the one listed first wins.")
+            description = "The RateLimitPolicy and TokenRateLimitPolicy rendered from the tier config being served:"
+                    + " a JSON array of the two objects, or with `Accept: application/yaml` one YAML stream for"
+                    + " `kubectl apply -f -`. JSON answers no Accept at all, a wildcard and `application/json`;"
+                    + " YAML only an Accept that names `application/yaml` before any JSON or wildcard.")
     @APIResponse(responseCode = "200", description = "Both policies", content = {
             @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(ref = "GatewayPolicies")),
@@ -46,24 +46,25 @@ public class PolicyResource {
     @APIResponse(responseCode = "503", ref = "Unavailable")
     public Response policies(@Context HttpHeaders headers) {
         LivePolicies.Rendition current = policies.current();
-        return prefersJson(headers.getAcceptableMediaTypes())
-                ? Response.ok(current.policies().all(), MediaType.APPLICATION_JSON_TYPE).build()
-                : Response.ok(current.yaml(), YAML_TYPE).build();
+        return prefersYaml(headers.getAcceptableMediaTypes())
+                ? Response.ok(current.yaml(), YAML_TYPE).build()
+                : Response.ok(current.policies().all(), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     /**
-     * The first type the client accepts (they come sorted by quality) that names JSON or YAML decides; a
-     * wildcard means YAML, so that a plain {@code curl} stays pipeable into {@code kubectl apply}.
+     * YAML only when asked for by name: the first type the client accepts (they come sorted by quality, then
+     * specificity) that names JSON, YAML or a wildcard decides, and a wildcard means JSON. Generated clients
+     * send no Accept or a wildcard and parse JSON; {@code curl -H 'Accept: application/yaml'} feeds kubectl.
      */
-    static boolean prefersJson(List<MediaType> accepted) {
+    static boolean prefersYaml(List<MediaType> accepted) {
         for (MediaType type : accepted) {
             if ("0".equals(type.getParameters().get("q"))) {
                 continue;
             }
-            if (type.isWildcardType() || type.isWildcardSubtype() || type.isCompatible(YAML_TYPE)) {
+            if (type.isWildcardType() || type.isWildcardSubtype() || type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
                 return false;
             }
-            if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+            if (type.isCompatible(YAML_TYPE)) {
                 return true;
             }
         }

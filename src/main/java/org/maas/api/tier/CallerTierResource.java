@@ -52,7 +52,7 @@ public class CallerTierResource {
     @APIResponse(responseCode = "500", ref = "InternalError")
     @APIResponse(responseCode = "503", ref = "Unavailable")
     public CallerTier me(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        Caller.Person caller = kubernetes.call(() -> authenticator.person(authorization));
+        Caller.Person caller = kubernetes.call(() -> authenticator.person(authorization, "look up your tier"));
         Tier tier = catalog.match(caller.groups()).requireTier();
         return CallerTier.of(caller.username(), caller.groups(), tier);
     }

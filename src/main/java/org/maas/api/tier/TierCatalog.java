@@ -106,11 +106,12 @@ public class TierCatalog {
         }
     }
 
-    /** The source is gone (e.g. the ConfigMap was deleted): keep serving the last good config. */
+    /** The source is gone (e.g. the ConfigMap was deleted): keep serving the last good config, if there is one. */
     public synchronized void sourceRemoved(String origin) {
         lastText = null;
-        lastChange = new Status("removed", origin, Instant.now(),
-                List.of("the source is gone; the last good config keeps serving until it returns"));
+        lastChange = new Status("removed", origin, Instant.now(), List.of(current == null
+                ? "the source is gone, and no tier config has been loaded: lookups answer 503 until a valid one appears"
+                : "the source is gone; the last good config keeps serving until it returns"));
         LOG.warnf("tier config source %s removed; %s", origin,
                 current == null ? "no tier config is served" : "still serving version " + current.version());
     }

@@ -70,7 +70,8 @@ public class AdminResource {
             @Parameter(description = "true: answer what would be revoked, change nothing", schema = @Schema(type = SchemaType.BOOLEAN))
             @QueryParam("dryRun") String dryRun) {
         boolean dry = flag(dryRun);
-        return kubernetes.call(() -> admin.revoke(authenticator.person(authorization), username, dry));
+        return kubernetes.call(() -> admin.revoke(authenticator.person(authorization, "revoke a user's tokens and keys"),
+                username, dry));
     }
 
     @GET
@@ -89,7 +90,8 @@ public class AdminResource {
     public List<ApiKeyInfo> listUserApiKeys(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Parameter(description = "Only this user's keys") @QueryParam("user") String user,
             @Parameter(description = "Only keys of this tier") @QueryParam("tier") String tier) {
-        return kubernetes.call(() -> admin.list(authenticator.person(authorization), nonEmpty(user), nonEmpty(tier)));
+        return kubernetes.call(() -> admin.list(authenticator.person(authorization, "list users' API keys"),
+                nonEmpty(user), nonEmpty(tier)));
     }
 
     private static boolean flag(String value) {

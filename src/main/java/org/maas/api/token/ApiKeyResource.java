@@ -36,8 +36,10 @@ import org.maas.api.kubernetes.KubernetesGuard;
 @APIResponse(responseCode = "503", ref = "Unavailable")
 public class ApiKeyResource {
 
-    private static final String MAAS_TOKEN_EXAMPLE =
-            "{\"error\": \"forbidden\", \"message\": \"this is a token maas-api issued; it cannot mint or revoke tokens. Use your own cluster identity ...\"}";
+    /** The 403 of a MaaS token: {@code MAAS_TOKEN + "list API keys" + OWN_IDENTITY}, a constant for the annotations. */
+    private static final String MAAS_TOKEN =
+            "{\"error\": \"forbidden\", \"message\": \"this is a token maas-api issued (a MaaS token or API key); it cannot ";
+    private static final String OWN_IDENTITY = ". Use your own cluster identity ...\"}";
     private static final String NOT_FOUND_EXAMPLE =
             "{\"error\": \"not_found\", \"message\": \"no API key with id \\\"6f1c...\\\" among yours; GET /v1/api-keys lists them\"}";
 
@@ -69,7 +71,7 @@ public class ApiKeyResource {
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "403", description = "A MaaS token or key used as the caller (use your own identity), or no tier for your groups",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = {
-                    @ExampleObject(name = "maas token", value = MAAS_TOKEN_EXAMPLE),
+                    @ExampleObject(name = "maas token", value = MAAS_TOKEN + "create API keys" + OWN_IDENTITY),
                     @ExampleObject(name = "no tier", value = "{\"error\": \"forbidden\", \"message\": \"no tier includes any of your groups [contractors]; ask an administrator to add one of them to a tier\"}")}))
     @APIResponse(responseCode = "409", description = "A live key of yours has that name, or you hold maas.api-keys.max-per-user live keys",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = {
@@ -78,7 +80,7 @@ public class ApiKeyResource {
     @APIResponse(responseCode = "413", ref = "PayloadTooLarge")
     @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
     public Response create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, CreateApiKeyRequest request) {
-        CreatedApiKey created = kubernetes.call(() -> keys.create(authenticator.person(authorization), request));
+        CreatedApiKey created = kubernetes.call(() -> keys.create(authenticator.person(authorization, "create API keys"), request));
         return Response.status(Response.Status.CREATED).entity(created).build();
     }
 
@@ -93,9 +95,9 @@ public class ApiKeyResource {
                             + " \"expiresAt\": 1766766600, \"tier\": \"free\", \"status\": \"active\"}]")))
     @APIResponse(responseCode = "403", description = "A MaaS token or key used as the caller: use your own identity",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "maas token",
-                    value = MAAS_TOKEN_EXAMPLE)))
+                    value = MAAS_TOKEN + "list API keys" + OWN_IDENTITY)))
     public List<ApiKeyInfo> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return kubernetes.call(() -> keys.list(authenticator.person(authorization)));
+        return kubernetes.call(() -> keys.list(authenticator.person(authorization, "list API keys")));
     }
 
     @GET
@@ -110,10 +112,10 @@ public class ApiKeyResource {
                     value = NOT_FOUND_EXAMPLE)))
     @APIResponse(responseCode = "403", description = "A MaaS token or key used as the caller: use your own identity",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "maas token",
-                    value = MAAS_TOKEN_EXAMPLE)))
+                    value = MAAS_TOKEN + "show API keys" + OWN_IDENTITY)))
     public ApiKeyInfo get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                           @Parameter(description = "The key's id from the create answer or the list") @PathParam("id") String id) {
-        return kubernetes.call(() -> keys.get(authenticator.person(authorization), id));
+        return kubernetes.call(() -> keys.get(authenticator.person(authorization, "show API keys"), id));
     }
 
     @DELETE
@@ -127,11 +129,11 @@ public class ApiKeyResource {
                     value = NOT_FOUND_EXAMPLE)))
     @APIResponse(responseCode = "403", description = "A MaaS token or key used as the caller: use your own identity",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = @ExampleObject(name = "maas token",
-                    value = MAAS_TOKEN_EXAMPLE)))
+                    value = MAAS_TOKEN + "revoke API keys" + OWN_IDENTITY)))
     public void delete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                        @Parameter(description = "The key's id") @PathParam("id") String id) {
         kubernetes.call(() -> {
-            keys.delete(authenticator.person(authorization), id);
+            keys.delete(authenticator.person(authorization, "revoke API keys"), id);
             return null;
         });
     }

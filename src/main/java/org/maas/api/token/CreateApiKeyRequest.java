@@ -12,7 +12,7 @@ public record CreateApiKeyRequest(
         String name,
         @Schema(description = "At most 256 characters", maxLength = 256, example = "GitHub Actions of team-a/app")
         String description,
-        // A string, a number or null, as for POST /v1/tokens; the schema (pattern, bounds) is in META-INF/openapi.yaml.
+        // Read as for POST /v1/tokens (MintTokenRequest); the schema (a string with a pattern) is in META-INF/openapi.yaml.
         @Schema(ref = "ApiKeyExpiration")
         JsonNode expiration) {
 }

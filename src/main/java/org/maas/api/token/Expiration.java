@@ -10,7 +10,8 @@ import org.maas.api.error.ApiException;
 
 /**
  * The lifetime a client asks for: a duration string of hours, minutes and seconds ({@code "4h"},
- * {@code "2h30m"}, {@code "90m"}) or a whole number of seconds ({@code 7200}), within configured bounds.
+ * {@code "2h30m"}, {@code "7200s"}), the form the OpenAPI document declares, or, as earlier clients sent it,
+ * a whole number of seconds ({@code 7200}); within configured bounds.
  */
 final class Expiration {
 
@@ -78,8 +79,8 @@ final class Expiration {
 
     private ApiException invalid(String problem) {
         return ApiException.badRequest("expiration: " + problem + "; send a duration between " + format(min)
-                + " and " + format(max) + " as a string of hours, minutes and seconds such as \"4h\" or \"2h30m\","
-                + " or as a whole number of seconds such as 7200 (default " + format(defaultValue) + ")");
+                + " and " + format(max) + " as a string of hours, minutes and seconds such as \"4h\", \"2h30m\" or"
+                + " \"7200s\" (default " + format(defaultValue) + ")");
     }
 
     /** The shortest form the parser reads back: {@code 4h}, {@code 2h30m}, {@code 1h1s}. */

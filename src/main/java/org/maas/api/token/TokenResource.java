@@ -73,7 +73,7 @@ public class TokenResource {
                          @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body)
             throws JsonProcessingException {
         TokenResponse token = kubernetes.call(() -> {
-            Caller.Person caller = authenticator.person(authorization);
+            Caller.Person caller = authenticator.person(authorization, "mint tokens");
             return issuer.mint(caller, reader.read(contentType, body));
         });
         return Response.status(Response.Status.CREATED).entity(token).build();
@@ -88,7 +88,7 @@ public class TokenResource {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public void revoke(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         kubernetes.call(() -> {
-            issuer.revoke(authenticator.person(authorization));
+            issuer.revoke(authenticator.person(authorization, "revoke tokens"));
             return null;
         });
     }

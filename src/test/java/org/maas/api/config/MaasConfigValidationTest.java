@@ -3,9 +3,13 @@ package org.maas.api.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -65,6 +69,65 @@ class MaasConfigValidationTest {
             "maas.policies.field-manager    | ' '   | maas.policies.field-manager must not be blank"})
     void anInvalidValueIsOneLineNamingItsKey(String key, String value, String problem) {
         assertEquals(List.of(problem), Settings.problems(Map.of(key, value)));
+    }
+
+    /** A value SmallRye cannot convert is a problem line like any other, with the format the key takes. */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "maas.tokens.default-expiration   | 1y    | maas.tokens default-expiration must be a duration (like 500ms, 30s, 5m, 4h), not '1y'",
+            "maas.kubernetes.request-deadline | soon  | maas.kubernetes request-deadline must be a duration (like 500ms, 30s, 5m, 4h), not 'soon'",
+            "maas.tiers.source                | bogus | maas.tiers source must be one of configmap, file, not 'bogus'",
+            "maas.policies.unmatched          | x     | maas.policies unmatched must be one of deny, most-restrictive, not 'x'",
+            "maas.revocation.on-group-change  | yes   | maas.revocation on-group-change must be one of off, dry-run, on, not 'yes'",
+            "maas.http.max-body-size          | lots  | maas.http max-body-size must be a size (like 64K, 1M), not 'lots'",
+            "maas.tiers.max-groups            | zero  | maas.tiers max-groups must be a whole number, not 'zero'",
+            "maas.models.manage-access        | maybe | maas.models manage-access must be true or false, not 'maybe'"})
+    void aValueThatCannotBeConvertedIsOneLineWithTheFormatExpected(String key, String value, String problem) {
+        assertEquals(List.of(problem), Settings.problems(Map.of(key, value)));
+    }
+
+    @Test
+    void everyGroupReportsItsValuesThatCannotBeConverted() {
+        for (Class<?> group : MaasConfig.class.getDeclaredClasses()) {
+            assertTrue(!group.isInterface() || group.isAnnotationPresent(Convertible.class), group.getSimpleName());
+        }
+    }
+
+    @Test
+    void aValueThatCannotBeConvertedHidesNoOtherProblem() {
+        assertEquals(Set.of(
+                "maas.tokens default-expiration must be a duration (like 500ms, 30s, 5m, 4h), not '1y'",
+                "maas.tiers source must be one of configmap, file, not 'bogus'",
+                "maas.tiers.max-groups must be greater than 0",
+                "maas.policies lease-renew-deadline (20s) must be shorter than lease-duration (15s)"),
+                Set.copyOf(Settings.problems(Map.of("maas.tokens.default-expiration", "1y", "maas.tiers.source", "bogus",
+                        "maas.tiers.max-groups", "0", "maas.policies.lease-renew-deadline", "20s"))));
+    }
+
+    @Test
+    void theConvertedValuesAreTheOnesGiven() {
+        MaasConfig config = Settings.of(Map.of("maas.tiers.source", "FILE", "maas.policies.unmatched", "most-restrictive",
+                "maas.revocation.on-group-change", "dry-run", "maas.models.manage-access", "on"));
+        assertEquals(MaasConfig.SourceKind.file, config.tiers().source());
+        assertEquals(MaasConfig.Policies.Unmatched.MOST_RESTRICTIVE, config.policies().unmatched());
+        assertEquals(MaasConfig.Revocation.GroupChange.DRY_RUN, config.revocation().onGroupChange());
+        assertTrue(config.models().manageAccess());
+    }
+
+    @Test
+    void aTierFileThatIsNotThereIsNamedWithWhereItWasLookedFor() throws IOException {
+        assertEquals(List.of("maas.tiers file 'nope.yaml' (" + Path.of("nope.yaml").toAbsolutePath() + ") is not a"
+                        + " readable file: set maas.tiers.file to your tier config file, or leave it unset for the"
+                        + " bundled default tiers"),
+                Settings.problems(Map.of("maas.tiers.source", "file", "maas.tiers.file", "nope.yaml")));
+        assertEquals(List.of(), Settings.problems(Map.of("maas.tiers.source", "configmap", "maas.tiers.file", "nope.yaml")),
+                "the ConfigMap source reads no file");
+        Path file = Files.createTempFile("tiers", ".yaml");
+        try {
+            assertEquals(List.of(), Settings.problems(Map.of("maas.tiers.source", "file", "maas.tiers.file", file.toString())));
+        } finally {
+            Files.delete(file);
+        }
     }
 
     @Test

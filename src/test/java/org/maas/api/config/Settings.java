@@ -18,8 +18,8 @@ import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator
 
 /**
  * {@link MaasConfig} built from given {@code maas.*} values the way Quarkus builds it: SmallRye Config with
- * Quarkus' duration and size converters, validated by SmallRye's Bean Validation config validator (the one
- * Quarkus' validator extends, so the problem lines read the same).
+ * Quarkus' duration and size converters and maas-api's {@link ConvertibleValues}, validated by SmallRye's Bean
+ * Validation config validator (the one Quarkus' validator extends, so the problem lines read the same).
  */
 final class Settings {
 
@@ -36,6 +36,7 @@ final class Settings {
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withConverter(MemorySize.class, 200, new MemorySizeConverter())
                 .withSources(new PropertiesConfigSource(values, "test", 500))
+                .withInterceptors(new ConvertibleValues()) // as META-INF/services registers it with Quarkus
                 .withValidator((BeanValidationConfigValidator) () -> VALIDATOR)
                 .build()
                 .getConfigMapping(MaasConfig.class);

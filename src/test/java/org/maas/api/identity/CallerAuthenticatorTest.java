@@ -63,7 +63,7 @@ class CallerAuthenticatorTest {
     void aJunkJwtClaimingTheGatewayAudienceCostsTwoReviewsOnceThenNone() {
         String junk = jwt(GATEWAY_AUDIENCE) + "tampered";
         for (int i = 0; i < 100; i++) {
-            assertEquals(401, status(() -> authenticator.person("Bearer " + junk)));
+            assertEquals(401, status(() -> authenticator.person("Bearer " + junk, "mint tokens")));
         }
         assertEquals(List.of(List.of(), List.of(GATEWAY_AUDIENCE)), reviewer.reviews);
         assertEquals(1, count("miss"));
@@ -73,9 +73,33 @@ class CallerAuthenticatorTest {
     @Test
     void aMintedTokenIsRefusedWith403AndTheRefusalIsCachedToo() {
         for (int i = 0; i < 10; i++) {
-            assertEquals(403, status(() -> authenticator.person("Bearer " + mintedToken)));
+            assertEquals(403, status(() -> authenticator.person("Bearer " + mintedToken, "mint tokens")));
         }
         assertEquals(2, reviewer.reviews.size());
+    }
+
+    @Test
+    void theRefusalOfAMintedTokenNamesTheActionRefused() {
+        ApiException refused = assertThrows(ApiException.class,
+                () -> authenticator.person("Bearer " + mintedToken, "list API keys"));
+        assertEquals("this is a token maas-api issued (a MaaS token or API key); it cannot list API keys."
+                + " Use your own cluster identity (for example `oc whoami -t` or `kubectl create token`)",
+                refused.getMessage());
+    }
+
+    /** A revoked or expired key is not told to send a cluster token it never needed to call models with. */
+    @Test
+    void aRefusedTokenIsToldWhatTheEndpointTakes() {
+        String revokedKey = jwt(GATEWAY_AUDIENCE) + "revoked"; // claims the gateway's audience; the API server refuses it
+        assertEquals("the bearer token is not valid: a MaaS token or API key that has expired or was revoked;"
+                + " mint a new token (POST /v1/tokens) or create a key (POST /v1/api-keys) with your own cluster token",
+                assertThrows(ApiException.class, () -> authenticator.anyCaller("Bearer " + revokedKey)).getMessage());
+        assertEquals("the bearer token is not valid (expired, revoked, or not from this cluster): send your own"
+                + " cluster token (for example from `oc whoami -t` or `kubectl create token`), a MaaS token or an API key",
+                assertThrows(ApiException.class, () -> authenticator.anyCaller("Bearer junk")).getMessage());
+        assertEquals("the bearer token is not valid (expired, revoked, or not from this cluster): send your own"
+                + " cluster token (for example from `oc whoami -t` or `kubectl create token`)",
+                assertThrows(ApiException.class, () -> authenticator.person("Bearer junk", "mint tokens")).getMessage());
     }
 
     @Test
@@ -103,10 +127,10 @@ class CallerAuthenticatorTest {
     @Test
     void anUnavailableApiIsNotCached() {
         reviewer.failures.add(ApiException.unavailable("the Kubernetes API is unavailable; retry shortly", 5));
-        assertEquals(503, status(() -> authenticator.person("Bearer alice-token")));
-        assertEquals("alice", authenticator.person("Bearer alice-token").username());
+        assertEquals(503, status(() -> authenticator.person("Bearer alice-token", "mint tokens")));
+        assertEquals("alice", authenticator.person("Bearer alice-token", "mint tokens").username());
         reviewer.failures.add(ApiException.unavailable("the Kubernetes API is unavailable; retry shortly", 5));
-        assertEquals(503, status(() -> authenticator.person("Bearer junk")));
+        assertEquals(503, status(() -> authenticator.person("Bearer junk", "mint tokens")));
         authenticate401("junk");
         assertEquals(4, reviewer.reviews.size());
     }
@@ -114,7 +138,7 @@ class CallerAuthenticatorTest {
     @Test
     void anAcceptedTokenIsReviewedOnceForTheTtl() {
         for (int i = 0; i < 10; i++) {
-            assertEquals("alice", authenticator.person("Bearer alice-token").username());
+            assertEquals("alice", authenticator.person("Bearer alice-token", "mint tokens").username());
         }
         assertEquals(1, reviewer.reviews.size());
         assertEquals(9, count("hit"));
@@ -124,12 +148,12 @@ class CallerAuthenticatorTest {
     void aHeaderNotShapedLikeATokenCostsNoReview() {
         List<String> headers = new ArrayList<>(List.of("Bearer <junk>", "Bearer a\"b", "Bearer " + "x".repeat(20_000),
                 "Basic YWxpY2U6eA==", "Bearer a,b"));
-        headers.forEach(header -> assertEquals(401, status(() -> authenticator.person(header))));
+        headers.forEach(header -> assertEquals(401, status(() -> authenticator.person(header, "mint tokens"))));
         assertEquals(0, reviewer.reviews.size());
     }
 
     private void authenticate401(String token) {
-        assertEquals(401, status(() -> authenticator.person("Bearer " + token)));
+        assertEquals(401, status(() -> authenticator.person("Bearer " + token, "mint tokens")));
     }
 
     private double count(String outcome) {

@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Path;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.tier.TierResource;
@@ -24,6 +29,9 @@ class GeneratedManifestsIT {
     private static final MaasConfig CONFIG = DefaultConfig.MAAS;
     private static final List<ObjectNode> GENERATED = ManifestFiles.generated();
     private static final List<ObjectNode> POLICIES = ManifestFiles.kustomize("policies");
+    /** Home and work directories, file: URIs (not "seccompProfile:"), and the annotation that carried them. */
+    private static final Pattern BUILD_MACHINE =
+            Pattern.compile("/work/|/root/|/home/|(?<![A-Za-z])file:|app\\.quarkus\\.io/vcs-uri");
 
     private static ObjectNode service() {
         List<ObjectNode> services = ManifestFiles.ofKind(GENERATED, "Service");
@@ -159,6 +167,27 @@ class GeneratedManifestsIT {
         Set<String> broad = Set.of("view", "edit", "admin", "cluster-admin");
         for (ObjectNode object : GENERATED) {
             assertFalse(broad.contains(object.path("roleRef").path("name").asText()), ManifestFiles.id(object));
+        }
+    }
+
+    /**
+     * Nothing of the machine that built them: quarkus-kubernetes would annotate every object with
+     * {@code app.quarkus.io/vcs-uri}, the clone's git remote, which is a local path when the clone came from
+     * one (application.properties turns that off).
+     */
+    @Test
+    void noGeneratedFileNamesAPathOfTheBuildMachine() throws IOException {
+        List<java.nio.file.Path> files;
+        try (Stream<java.nio.file.Path> listed = Files.list(ManifestFiles.path("target/kubernetes"))) {
+            files = listed.filter(Files::isRegularFile).sorted().toList();
+        }
+        assertFalse(files.isEmpty(), "target/kubernetes has output");
+        for (java.nio.file.Path file : files) {
+            String text = Files.readString(file);
+            Matcher machine = BUILD_MACHINE.matcher(text);
+            assertFalse(machine.find(), () -> file.getFileName() + " contains " + machine.group() + ": ..."
+                    + text.substring(Math.max(0, machine.start() - 60), Math.min(text.length(), machine.end() + 60))
+                    + "...");
         }
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -120,13 +121,43 @@ class OpenApiDocumentTest {
         assertEquals(1, groups.at("/items/minLength").asInt());
         assertEquals(config.tiers().maxGroupLength(), groups.at("/items/maxLength").asInt());
 
-        JsonNode seconds = DOCUMENT.schema("Expiration").path("oneOf").get(1);
-        assertEquals(config.tokens().minExpiration().toSeconds(), seconds.path("minimum").asLong());
-        assertEquals(config.tokens().maxExpiration().toSeconds(), seconds.path("maximum").asLong());
+        // A plain string (docs/api-conventions.md): its description states the configured bounds.
+        JsonNode expiration = DOCUMENT.schema("Expiration");
+        assertEquals("string", expiration.path("type").asText());
+        assertTrue(expiration.path("description").asText().contains("default " + text(config.tokens().minExpiration())
+                + " and " + text(config.tokens().maxExpiration())), expiration.toString());
 
-        JsonNode keySeconds = DOCUMENT.schema("ApiKeyExpiration").path("oneOf").get(1);
-        assertEquals(config.apiKeys().minExpiration().toSeconds(), keySeconds.path("minimum").asLong());
-        assertEquals(config.apiKeys().maxExpiration().toSeconds(), keySeconds.path("maximum").asLong());
+        JsonNode keyExpiration = DOCUMENT.schema("ApiKeyExpiration");
+        assertEquals("string", keyExpiration.path("type").asText());
+        assertTrue(keyExpiration.path("description").asText().contains("default "
+                + text(config.apiKeys().minExpiration()) + " and " + text(config.apiKeys().maxExpiration())),
+                keyExpiration.toString());
+    }
+
+    /** 10m, 720h: how the bounds are written, here whole hours or whole minutes. */
+    private static String text(Duration duration) {
+        return duration.toSeconds() % 3600 == 0 ? duration.toHours() + "h" : duration.toMinutes() + "m";
+    }
+
+    /**
+     * Generators wrap every alternative of a oneOf in a class of its own (Python needs
+     * {@code Expiration("1h")}, not {@code "1h"}): a value a client sends is one plain type.
+     */
+    @Test
+    void noSchemaIsAOneOfOfPlainValues() {
+        Set<String> plain = Set.of("string", "integer", "number", "boolean", "null");
+        List<String> problems = new ArrayList<>();
+        DOCUMENT.root().path("components").path("schemas").fields().forEachRemaining(schema -> {
+            JsonNode oneOf = schema.getValue().path("oneOf");
+            boolean allPlain = oneOf.size() > 1;
+            for (JsonNode alternative : oneOf) {
+                allPlain &= plain.contains(alternative.path("type").asText());
+            }
+            if (allPlain) {
+                problems.add(schema.getKey() + " is a oneOf of " + oneOf.findValuesAsText("type"));
+            }
+        });
+        assertEquals(List.of(), problems);
     }
 
     private static boolean isPublic(JsonNode security) {

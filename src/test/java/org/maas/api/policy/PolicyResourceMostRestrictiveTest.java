@@ -26,7 +26,8 @@ class PolicyResourceMostRestrictiveTest {
 
     @Test
     void unmatchedRequestsGetTheSmallestLimitsAndTheConfiguredGatewayIsTargeted() throws Exception {
-        String body = given().when().get("/v1/tiers/policies").then().statusCode(200).extract().asString();
+        String body = given().accept("application/yaml").when().get("/v1/tiers/policies").then().statusCode(200)
+                .extract().asString();
         List<JsonNode> docs = PolicyResourceTest.documents(body);
         JsonNode requests = docs.get(0);
         assertEquals("other-ns", requests.at("/metadata/namespace").asText());

@@ -45,6 +45,16 @@ class CallerTierResourceTest {
     }
 
     @Test
+    void aMaasTokenIsRefusedWithTheActionItCannotDo() {
+        String minted = given().auth().oauth2(api.addUser("mia", "system:authenticated")).post("/v1/tokens").then()
+                .statusCode(201).extract().path("token");
+        given().auth().oauth2(minted).get("/v1/tiers/me").then()
+                .statusCode(403).body("error", equalTo("forbidden"))
+                .body("message", equalTo("this is a token maas-api issued (a MaaS token or API key); it cannot look up"
+                        + " your tier. Use your own cluster identity (for example `oc whoami -t` or `kubectl create token`)"));
+    }
+
+    @Test
     void spoofedHeadersWithoutAValidTokenAre401() {
         given().header("X-MaaS-Username", "admin").header("X-MaaS-Group", "enterprise-users")
                 .get("/v1/tiers/me").then()

@@ -50,4 +50,18 @@ class ConfigMapTierSourceBeforeConfigTest {
         given().get("/q/health/ready").then().statusCode(503);
         lookup("premium-users").statusCode(503);
     }
+
+    /** Removed before any valid config: readiness does not claim that a last good one keeps serving. */
+    @Test
+    void aConfigMapRemovedBeforeAnyValidConfigIsNotSaidToLeaveOneServing() {
+        ConfigMapTierSourceTest.write(client, "- name: Premium\n  level: high\n");
+        await().atMost(WITHIN).untilAsserted(() -> given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'tier-config' }.data.lastChange", equalTo("rejected")));
+        client.configMaps().inNamespace("maas").withName("tier-to-group-mapping").delete();
+        await().atMost(WITHIN).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'tier-config' }.data.lastChange", equalTo("removed"))
+                .body("checks.find { it.name == 'tier-config' }.data.lastChangeProblems", equalTo(
+                        "the source is gone, and no tier config has been loaded: lookups answer 503 until a valid"
+                                + " one appears")));
+    }
 }

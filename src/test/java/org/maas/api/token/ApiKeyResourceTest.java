@@ -117,6 +117,10 @@ class ApiKeyResourceTest {
         ApiKeys.delete(bearer, middle.id()).statusCode(204);
 
         assertFalse(api.authenticates(middle.key(), AUDIENCE), "the revoked key");
+        given().auth().oauth2(middle.key()).get("/v1/models").then().statusCode(401)
+                .body("message", equalTo("the bearer token is not valid: a MaaS token or API key that has expired or"
+                        + " was revoked; mint a new token (POST /v1/tokens) or create a key (POST /v1/api-keys) with"
+                        + " your own cluster token"));
         assertTrue(api.authenticates(first.key(), AUDIENCE));
         assertTrue(api.authenticates(last.key(), AUDIENCE));
         assertTrue(api.authenticates(token, AUDIENCE), "the unnamed token too");
@@ -254,14 +258,19 @@ class ApiKeyResourceTest {
         String token = given().header("Authorization", "Bearer " + bearer).post("/v1/tokens").then().statusCode(201)
                 .extract().path("token");
         for (String maas : List.of(key.key(), token)) {
-            create(maas, "{\"name\": \"renewed\"}").statusCode(403).body("message", containsString("own cluster identity"));
-            ApiKeys.list(maas).statusCode(403);
-            ApiKeys.get(maas, key.id()).statusCode(403);
-            ApiKeys.delete(maas, key.id()).statusCode(403);
+            create(maas, "{\"name\": \"renewed\"}").statusCode(403).body("message", equalTo(refusal("create API keys")));
+            ApiKeys.list(maas).statusCode(403).body("message", equalTo(refusal("list API keys")));
+            ApiKeys.get(maas, key.id()).statusCode(403).body("message", equalTo(refusal("show API keys")));
+            ApiKeys.delete(maas, key.id()).statusCode(403).body("message", equalTo(refusal("revoke API keys")));
         }
         assertTrue(api.authenticates(key.key(), AUDIENCE));
         ApiKeys.list(bearer).body("name", equalTo(List.of("mine")));
         given().when().get(keys).then().statusCode(401).header("WWW-Authenticate", "Bearer");
+    }
+
+    private static String refusal(String action) {
+        return "this is a token maas-api issued (a MaaS token or API key); it cannot " + action
+                + ". Use your own cluster identity (for example `oc whoami -t` or `kubectl create token`)";
     }
 
     @Test

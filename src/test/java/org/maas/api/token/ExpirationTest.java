@@ -52,7 +52,7 @@ class ExpirationTest {
         ApiException e = assertThrows(ApiException.class, () -> parse(json));
         assertEquals(400, e.status());
         assertTrue(e.getMessage().contains("between 10m and 720h"), e.getMessage());
-        assertTrue(e.getMessage().contains("\"2h30m\"") && e.getMessage().contains("7200"), e.getMessage());
+        assertTrue(e.getMessage().contains("\"2h30m\"") && e.getMessage().contains("\"7200s\""), e.getMessage());
     }
 
     @ParameterizedTest

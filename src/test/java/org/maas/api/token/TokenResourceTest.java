@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -269,8 +270,11 @@ class TokenResourceTest {
     void aMintedTokenCannotMintOrRevoke() {
         String minted = mint(api.addUser("dana", "system:authenticated"), null).statusCode(201).extract().path("token");
         mint(minted, null).statusCode(403).body("error", equalTo("forbidden"))
-                .body("message", containsString("own cluster identity"));
-        given().header("Authorization", "Bearer " + minted).when().delete(tokens).then().statusCode(403);
+                .body("message", equalTo("this is a token maas-api issued (a MaaS token or API key); it cannot mint"
+                        + " tokens. Use your own cluster identity (for example `oc whoami -t` or `kubectl create token`)"));
+        given().header("Authorization", "Bearer " + minted).when().delete(tokens).then().statusCode(403)
+                .body("message", startsWith("this is a token maas-api issued (a MaaS token or API key); it cannot"
+                        + " revoke tokens. "));
         assertTrue(api.authenticates(minted, AUDIENCE), "refusing is not revoking");
     }
 
@@ -413,8 +417,7 @@ class TokenResourceTest {
                 .body("components.schemas.TokenResponse.properties.expiresAt", notNullValue())
                 .body("components.schemas.MintTokenRequest.properties.expiration.$ref",
                         equalTo("#/components/schemas/Expiration"))
-                .body("components.schemas.Expiration.oneOf.type", // a string, a number or null
-                        org.hamcrest.Matchers.contains("string", "integer", "null"));
+                .body("components.schemas.Expiration.type", equalTo("string")); // a plain value for generated clients
     }
 
     private ValidatableResponse mint(String bearer, String body) {
