@@ -51,7 +51,7 @@ $(JAR): pom.xml $(shell find src -type f)
 bench: build ## measure the tier lookup against baselines, then token mints and the model list; writes bench-results/ (see docs/performance.md)
 	bench/run.sh
 
-bench-mint: build ## measure only token mints against a Kubernetes API stub; writes bench-results/mint/
+bench-mint: build ## measure only token mints against a real kube-apiserver (tools/control-plane), with a direct TokenRequest as baseline; writes bench-results/mint/
 	bench/mint.sh
 
 bench-models: build ## measure only GET /v1/models (1,000 models, 100 visible) against a Kubernetes API stub; writes bench-results/models/
