@@ -53,6 +53,11 @@ public class ApiException extends RuntimeException {
                 Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }
 
+    /** Unavailable until maas-api runs with other settings: no Retry-After, since retrying cannot help. */
+    public static ApiException unavailableUntilReconfigured(String message) {
+        return new ApiException(ErrorCode.UNAVAILABLE, message);
+    }
+
     public int status() {
         return code.status();
     }

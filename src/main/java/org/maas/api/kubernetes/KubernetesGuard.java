@@ -1,5 +1,6 @@
 package org.maas.api.kubernetes;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.Guard;
@@ -7,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
@@ -29,6 +31,9 @@ import org.maas.api.error.KubernetesFailures;
  * hold more than that many of the worker threads that health, metrics and the other endpoints need. No
  * circuit breaker: it would need its own recovery delay, and the deadline already bounds what an outage
  * costs a caller.
+ *
+ * <p>With no API server configured at all ({@link ApiServer}: outside a cluster, no kubeconfig) the work is
+ * not tried: the answer is a 503 that says so, without Retry-After, and the log names the URL once.
  */
 @ApplicationScoped
 public class KubernetesGuard {
@@ -42,12 +47,15 @@ public class KubernetesGuard {
     }
 
     private final Guard guard;
+    private final ApiServer apiServer;
+    private final AtomicBoolean noApiServerLogged = new AtomicBoolean();
     private final Duration deadline;
     private final int limit;
     private final Counter deadlineSpent;
     private final Counter tooManyWaiting;
 
-    KubernetesGuard(MaasConfig config, MeterRegistry registry) {
+    KubernetesGuard(MaasConfig config, MeterRegistry registry, KubernetesClient client) {
+        this.apiServer = ApiServer.of(client.getConfiguration());
         this.deadline = config.kubernetes().requestDeadline();
         this.limit = config.kubernetes().maxConcurrentRequests();
         this.guard = Guard.create()
@@ -69,10 +77,14 @@ public class KubernetesGuard {
      * Runs a request's Kubernetes work within the deadline.
      *
      * @throws ApiException 503 with Retry-After when the deadline is spent or too many requests wait already;
+     *                      503 without it, at once, when no API server is configured (README, "no cluster");
      *                      any answer of the work itself unchanged
      */
     @SuppressWarnings("unchecked")
     public <T, E extends Exception> T call(Work<T, E> work) throws E {
+        if (!apiServer.configured()) {
+            throw noApiServer();
+        }
         try {
             return guard.call((Callable<T>) work::run, (Class<T>) Object.class);
         } catch (TimeoutException e) {
@@ -90,6 +102,17 @@ public class KubernetesGuard {
         } catch (Exception e) {
             throw (E) e;
         }
+    }
+
+    private ApiException noApiServer() {
+        if (noApiServerLogged.compareAndSet(false, true)) {
+            LOG.warnf("no Kubernetes API server is configured (not in a pod, no kubeconfig): requests that need one"
+                    + " answer 503 at once; the client's fallback URL %s is not called. Run maas-api in a cluster, or"
+                    + " give it a kubeconfig (KUBECONFIG, ~/.kube/config)", apiServer.url());
+        }
+        return ApiException.unavailableUntilReconfigured("maas-api has no Kubernetes API server to call (it runs"
+                + " outside a cluster and found no kubeconfig), and this endpoint needs one: retrying will not help;"
+                + " start maas-api in a cluster or with a kubeconfig");
     }
 
     private static ApiException unavailable() {
