@@ -27,9 +27,10 @@ import org.maas.api.config.MaasConfig;
 import org.maas.api.testing.ApiFaults;
 import org.maas.api.testing.ApiFaults.Fault;
 import org.maas.api.testing.ApiFaultsResource;
+import org.maas.api.testing.KubernetesApiStub;
+import org.maas.api.testing.LogCapture;
 import org.maas.api.testing.TimedHttp;
 import org.maas.api.testing.TimedHttp.Answer;
-import org.maas.api.testing.KubernetesApiStub;
 
 /**
  * An API server that fails in any way is a 503 with Retry-After in the JSON shape, within
@@ -112,7 +113,11 @@ class KubernetesUnavailableTest {
         assertEquals(201, call("POST", "v1/tokens", user()).status());
         faults.set(Fault.REFUSED); // the API server goes away ...
         String fresh = user();
-        expect503(Fault.REFUSED, "POST /v1/tokens while the API server is down", call("POST", "v1/tokens", fresh));
+        try (LogCapture log = LogCapture.start()) {
+            expect503(Fault.REFUSED, "POST /v1/tokens while the API server is down", call("POST", "v1/tokens", fresh));
+            assertEquals(List.of(), log.lines().stream().filter(line -> line.startsWith("com.github.benmanes.caffeine"))
+                    .toList(), "the failed review is logged once, by maas-api, not again by the review cache");
+        }
         faults.recover(); // ... and comes back on the same address
         Answer mint = call("POST", "v1/tokens", fresh);
         System.out.printf("restarted API server: a fresh bearer's mint answered %d in %s%n", mint.status(), mint.seconds());
