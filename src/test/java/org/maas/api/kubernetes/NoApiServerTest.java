@@ -34,10 +34,14 @@ class NoApiServerTest {
         }
     }
 
-    /** fabric8's own switches (read when the client is built, after this starts), restored afterwards. */
+    /**
+     * fabric8's own switches (read when the client is built, after this starts): no kubeconfig, no pod's
+     * service account, no master URL left by another test's resource. Restored afterwards.
+     */
     public static class NotInAPodNoKubeconfig implements QuarkusTestResourceLifecycleManager {
         private static final List<String> SWITCHES = List.of("kubernetes.auth.tryKubeConfig",
                 "kubernetes.auth.tryServiceAccount");
+        private static final String MASTER = "kubernetes.master";
         private final Map<String, String> before = new HashMap<>();
 
         @Override
@@ -46,6 +50,8 @@ class NoApiServerTest {
                 before.put(name, System.getProperty(name));
                 System.setProperty(name, "false");
             }
+            before.put(MASTER, System.getProperty(MASTER));
+            System.clearProperty(MASTER);
             return Map.of();
         }
 
