@@ -7,17 +7,29 @@ import static org.hamcrest.Matchers.notNullValue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@TestProfile(PolicyResourceWithoutConfigTest.NoTierFile.class)
+@TestProfile(PolicyResourceWithoutConfigTest.InvalidTierFile.class)
 class PolicyResourceWithoutConfigTest {
 
-    public static class NoTierFile implements QuarkusTestProfile {
+    /** A tier file that is there (a missing one stops the start) but not valid, so no config ever loads. */
+    public static class InvalidTierFile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("maas.tiers.source", "file", "maas.tiers.file", "target/no-such-tier-file.yaml");
+            try {
+                Path file = Files.createTempFile("invalid-tiers", ".yaml");
+                file.toFile().deleteOnExit();
+                Files.writeString(file, "- name: Premium\n  level: high\n");
+                return Map.of("maas.tiers.source", "file", "maas.tiers.file", file.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
