@@ -54,7 +54,7 @@ public class TokenResource {
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = MintTokenRequest.class),
             examples = {@ExampleObject(name = "duration", value = "{\"expiration\": \"2h30m\"}"),
-                    @ExampleObject(name = "seconds", value = "{\"expiration\": 7200}")}))
+                    @ExampleObject(name = "seconds", value = "{\"expiration\": \"7200s\"}")}))
     @APIResponse(responseCode = "201", description = "The token",
             content = @Content(schema = @Schema(implementation = TokenResponse.class), examples = @ExampleObject(
                     name = "token", value = "{\"token\": \"eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOlsibWFhcy1kZWZhdWx0LWdhdGV3YXktc2EiXX0.c2ln\","
