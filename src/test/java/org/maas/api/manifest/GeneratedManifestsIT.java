@@ -29,9 +29,13 @@ class GeneratedManifestsIT {
     private static final MaasConfig CONFIG = DefaultConfig.MAAS;
     private static final List<ObjectNode> GENERATED = ManifestFiles.generated();
     private static final List<ObjectNode> POLICIES = ManifestFiles.kustomize("policies");
-    /** Home and work directories, file: URIs (not "seccompProfile:"), and the annotation that carried them. */
-    private static final Pattern BUILD_MACHINE =
-            Pattern.compile("/work/|/root/|/home/|(?<![A-Za-z])file:|app\\.quarkus\\.io/vcs-uri");
+    /**
+     * This machine's own directories (the directory holding the clone, where a local git remote also lives, and
+     * the user's home), file: URIs (not "seccompProfile:"), and the annotation that carried such a path.
+     */
+    private static final Pattern BUILD_MACHINE = Pattern.compile(
+            Pattern.quote(ManifestFiles.ROOT.getParent().toString() + "/") + "|"
+                    + Pattern.quote(System.getProperty("user.home") + "/") + "|(?<![A-Za-z])file:|app\\.quarkus\\.io/vcs-uri");
 
     private static ObjectNode service() {
         List<ObjectNode> services = ManifestFiles.ofKind(GENERATED, "Service");
