@@ -93,16 +93,12 @@ class ShippedManifestsDryRunTest {
         Map<String, Object> targetRef = (Map<String, Object>) ((Map<String, Object>) object.getAdditionalProperties()
                 .get("spec")).get("targetRef");
         targetRef.put("kind", "Service"); // the CRD's CEL rule: Gateway or a route kind only
-        admin().resource(new NamespaceBuilder().withNewMetadata().withName(object.getMetadata().getNamespace())
+        plane.admin().resource(new NamespaceBuilder().withNewMetadata().withName(object.getMetadata().getNamespace())
                 .endMetadata().build()).serverSideApply();
         KubernetesClientException refused = org.junit.jupiter.api.Assertions.assertThrows(KubernetesClientException.class,
-                () -> admin().resource(object).dryRun().fieldManager("maas-api-dry-run").forceConflicts().serverSideApply());
+                () -> plane.admin().resource(object).dryRun().fieldManager("maas-api-dry-run").forceConflicts().serverSideApply());
         assertEquals(422, refused.getCode(), refused.getMessage());
         assertTrue(refused.getMessage().contains("targetRef"), refused.getMessage());
-    }
-
-    private static KubernetesClient admin() {
-        return plane.admin();
     }
 
     /** A kustomization through the built kubectl's kustomize, a file as it is, a doc's ```yaml blocks. */

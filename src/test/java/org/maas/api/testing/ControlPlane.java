@@ -62,7 +62,6 @@ public final class ControlPlane {
 
     private final Path dir;
     private final String apiUrl;
-    private final Path binaries;
     private final KubernetesClient admin;
     private boolean crdsInstalled;
 
@@ -75,7 +74,6 @@ public final class ControlPlane {
             throw new UncheckedIOException("no control plane in " + dir, e);
         }
         this.apiUrl = env.getProperty("KUBE_API");
-        this.binaries = Path.of(env.getProperty("KUBE_BIN"));
         Config adminConfig = Config.fromKubeconfig(read(dir.resolve("admin.kubeconfig")));
         // Fixtures only: a loaded 2-core machine can take more than the default 10 s to apply a large CRD.
         adminConfig.setRequestTimeout(ADMIN_REQUEST_TIMEOUT_MILLIS);
@@ -127,25 +125,9 @@ public final class ControlPlane {
         return dir.resolve("pki/ca.crt");
     }
 
-    /** A binary of the control plane's build: etcd, kube-apiserver, kube-controller-manager, kubectl. */
-    public Path binary(String name) {
-        return binaries.resolve(name);
-    }
-
-    public Path directory() {
-        return dir;
-    }
-
     /** system:masters: for fixtures, never for the code under test. */
     public KubernetesClient admin() {
         return admin;
-    }
-
-    /** A client authenticated with {@code token}, as the service or a user would be. */
-    public KubernetesClient clientWithToken(String token) {
-        return new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
-                .withMasterUrl(apiUrl).withCaCertFile(caCertificate().toString()).withOauthToken(token)
-                .withNamespace("default").withRequestRetryBackoffLimit(0).build()).build();
     }
 
     /** A static user of {@code pool} that no other test (in any JVM of this run) has taken. */
