@@ -101,3 +101,19 @@ KUBECONFIG
 user_token() {
   awk -F, -v u="$2" '$2 == u {print $1}' "$1/users.csv"
 }
+
+# kube-apiserver's own request counters, summed by "VERB group/resource[/subresource]" (codes together);
+# non-resource requests (/metrics, /readyz, discovery) as "VERB nonresource PATH"
+api_counts() {
+  curl -fsS --max-time 10 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "$KUBE_API/metrics" | awk '
+    function label(name) {
+      if (!match($0, "[{,]" name "=\"[^\"]*\"")) return ""
+      return substr($0, RSTART + length(name) + 3, RLENGTH - length(name) - 4)
+    }
+    /^apiserver_request_total\{/ {
+      r = label("resource"); g = label("group"); s = label("subresource")
+      key = r == "" ? label("verb") " nonresource " s : label("verb") " " (g == "" ? "core" : g) "/" r (s == "" ? "" : "/" s)
+      n[key] += $NF
+    }
+    END { for (k in n) printf "%s\t%d\n", k, n[k] }' | jq -Rn '[inputs | split("\t") | {(.[0]): (.[1] | tonumber)}] | add // {}'
+}

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# The GET /v1/models benchmark (issue 10), run by `make bench` after the mint benchmark (docs/performance.md,
-# "Model list"). maas-api (the jar, the deployment's JVM options) against the Kubernetes API stub of the
-# tests (org.maas.api.testing.ApiStubServer --models=TOTAL:VISIBLE): TOTAL ready LLMInferenceServices on the
-# gateway, VISIBLE of them granted to the free tier by a Role and RoleBinding each, SubjectAccessReviews
-# answered from them (RbacAuthorizer). One free-tier caller with their own cluster token.
+# The GET /v1/models benchmark (issues 10 and 23), run by `make bench` after the mint benchmark
+# (docs/performance.md, "Model list"). maas-api (the jar, the deployment's JVM options, its own ServiceAccount
+# with the shipped RBAC) against a real control plane on loopback (tools/control-plane) holding TOTAL ready
+# LLMInferenceServices on the gateway in ten namespaces, VISIBLE of them granted to the free tier by a Role and
+# RoleBinding each, as an admin grants them (docs/deployment.md); the real kube-apiserver answers every
+# SubjectAccessReview. One free-tier caller with their own cluster token (a static user of the control plane).
 # Reports the cold first answer (every decision a SubjectAccessReview), then the warm cache: p50/p99 at -c1 and
-# -cN and API requests per request (watches apart). Warm means within the decision and review caches' TTLs:
-# the run sets both to 1h so that no entry expires in the middle of a measurement (defaults: 30 s).
+# -cN and API requests per request (watches apart), as kube-apiserver counts them. Warm means within the
+# decision and review caches' TTLs: the run sets both to 1h so that no entry expires in the middle of a
+# measurement (defaults: 30 s).
 # Knobs (environment): BENCH_MODELS_TOTAL, BENCH_MODELS_VISIBLE, BENCH_MODELS_DURATION (s per run),
 # BENCH_MODELS_ROUNDS, BENCH_MODELS_WARMUP (s), BENCH_MODELS_CONNECTIONS, BENCH_MODELS_APP_PORT,
-# BENCH_MODELS_STUB_PORT, MVN. Results: stdout and bench-results/models/.
+# CRD_SCHEMAS_DIR (the CRDs to install; default ../shared/schemas/crds). Results: stdout and
+# bench-results/models/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,32 +23,30 @@ ROUNDS=${BENCH_MODELS_ROUNDS:-2}
 WARMUP=${BENCH_MODELS_WARMUP:-15}
 CONNECTIONS=${BENCH_MODELS_CONNECTIONS:-8}
 APP_PORT=${BENCH_MODELS_APP_PORT:-18092}
-STUB_PORT=${BENCH_MODELS_STUB_PORT:-18093}
-MVN=${MVN:-./mvnw -B -ntp}
+CRDS=${CRD_SCHEMAS_DIR:-../shared/schemas/crds}
 OUT=bench-results/models
+STATE=target/bench-models
+PLANE=$STATE/control-plane
+USER_NAME=free-01
 JAR=target/quarkus-app/quarkus-run.jar
 LUA=bench/mint.lua
-STUB_MAIN=org.maas.api.testing.ApiStubServer
-STUB_JVM_OPTS="-XX:+UseSerialGC -Xms64m -Xmx512m"
 
 BENCH_NAME=bench-models
 # shellcheck source=bench/common.sh
 . bench/common.sh
 
-install_missing wrk curl jq bc
+install_missing wrk curl jq bc openssl python3
 [ -f "$JAR" ] || die "$JAR missing: run 'make bench' (it builds first)"
-[ -f "target/test-classes/${STUB_MAIN//.//}.class" ] || die "target/test-classes has no $STUB_MAIN: run 'make build'"
+[ -f "$CRDS/llminferenceservices.serving.kserve.io.yaml" ] || die "no CRDs in $CRDS (set CRD_SCHEMAS_DIR)"
 JVM_OPTS=$(deployment_jvm_opts)
-require_free_ports "BENCH_MODELS_APP_PORT / BENCH_MODELS_STUB_PORT" "$APP_PORT" "$STUB_PORT"
+require_free_ports "BENCH_MODELS_APP_PORT" "$APP_PORT"
 
 WORK=$(mktemp -d)
 APP_PID=""
-STUB_PID=""
+PLANE_STARTED=false
 cleanup() {
-  local pid
-  for pid in "$APP_PID" "$STUB_PID"; do
-    [ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; } || true
-  done
+  [ -n "$APP_PID" ] && { kill "$APP_PID" 2>/dev/null; wait "$APP_PID" 2>/dev/null; } || true
+  $PLANE_STARTED && tools/control-plane/control-plane.sh stop "$PLANE"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -53,46 +54,90 @@ trap 'exit 130' INT TERM
 rm -rf "$OUT"
 mkdir -p "$OUT/runs"
 
-CLASSPATH_FILE=target/bench-test-classpath.txt
-if [ ! -s "$CLASSPATH_FILE" ] || [ pom.xml -nt "$CLASSPATH_FILE" ]; then
-  log "resolving the test classpath"
-  # shellcheck disable=SC2086
-  $MVN -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" > "$WORK/mvn.log" 2>&1 \
-    || die "mvn dependency:build-classpath failed: $(tail -20 "$WORK/mvn.log")"
-  mv "$WORK/cp.txt" "$CLASSPATH_FILE"
-fi
-log "API stub with $TOTAL models, $VISIBLE visible to the free tier"
-# shellcheck disable=SC2086
-java $STUB_JVM_OPTS -cp "target/test-classes:$(cat "$CLASSPATH_FILE")" "$STUB_MAIN" "$STUB_PORT" \
-  "--models=$TOTAL:$VISIBLE" "free-user@example.com=system:authenticated" > "$WORK/stub.out" 2> "$OUT/stub.log" &
-STUB_PID=$!
-STUB=http://127.0.0.1:$STUB_PORT
-for _ in $(seq 1 240); do
-  grep -qs '^ready' "$WORK/stub.out" && break
-  kill -0 "$STUB_PID" 2>/dev/null || die "the API stub exited; see $OUT/stub.log"
-  sleep 0.25
+log "starting the control plane in $PLANE"
+PLANE_STARTED=true
+start_plane_for_maas_api "$PLANE" "$STATE/maas-api.kubeconfig"
+# the CRDs maas-api watches for /v1/models (KServe, Gateway API): a plain create (KServe's is too large
+# for client-side apply's annotation)
+for crd in llminferenceservices.serving.kserve.io httproutes.gateway.networking.k8s.io; do
+  # shellcheck disable=SC2086 # KUBECTL is a command line
+  $KUBECTL create -f "$CRDS/$crd.yaml" > /dev/null || die "could not create the CRD $crd"
 done
-grep -q '^ready' "$WORK/stub.out" || die "the API stub is not ready after 60 s; see $OUT/stub.log"
-counts() { curl -fsS "$STUB/_stub/counts"; }
-BEARER=$(awk -F'\t' '$1 == "user" {print $3}' "$WORK/stub.out")
-[ -n "$BEARER" ] || die "the stub printed no user token"
+for crd in llminferenceservices.serving.kserve.io httproutes.gateway.networking.k8s.io; do
+  for _ in $(seq 1 120); do # (kubectl wait fails on a CRD whose status has no conditions yet)
+    # shellcheck disable=SC2086
+    [ "$($KUBECTL get "crd/$crd" -o jsonpath='{.status.conditions[?(@.type=="Established")].status}' 2> /dev/null)" = True ] \
+      && break
+    sleep 0.5
+  done
+done
+log "$TOTAL models in 10 namespaces, $VISIBLE of them granted to the free tier's group"
+python3 - "$TOTAL" "$VISIBLE" "$WORK" <<'PY'
+import json, sys
+total, visible, work = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+group = "system:serviceaccounts:maas-default-gateway-tier-free"
+every = max(1, total // max(1, visible))
+objects, statuses, granted = [], [], 0
+for ns in range(10):
+    objects.append({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": f"bench-models-{ns}"}})
+for i in range(total):
+    ns, name = f"bench-models-{i % 10}", f"model-{i}"
+    meta = {"name": name, "namespace": ns}
+    objects.append({"apiVersion": "serving.kserve.io/v1alpha2", "kind": "LLMInferenceService", "metadata": meta,
+                    "spec": {"model": {"uri": f"hf://org/{name}", "name": f"org/{name}"},
+                             "router": {"gateway": {"refs": [{"name": "maas-default-gateway",
+                                                              "namespace": "openshift-ingress"}]}}}})
+    statuses.append({"apiVersion": "serving.kserve.io/v1alpha2", "kind": "LLMInferenceService", "metadata": meta,
+                     "status": {"addresses": [{"name": "gateway-external",
+                                               "url": f"https://maas.apps.example.com/{ns}/{name}"}],
+                                "conditions": [{"type": "Ready", "status": "True",
+                                                "lastTransitionTime": "2026-01-01T00:00:00Z"}]}})
+    if i % every == 0 and granted < visible:
+        granted += 1
+        objects.append({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+                        "metadata": {"name": f"{name}-post", "namespace": ns},
+                        "rules": [{"apiGroups": ["serving.kserve.io"], "resources": ["llminferenceservices"],
+                                   "resourceNames": [name], "verbs": ["post"]}]})
+        objects.append({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+                        "metadata": {"name": f"{name}-post", "namespace": ns},
+                        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": f"{name}-post"},
+                        "subjects": [{"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": group}]})
+for file, items in (("models.json", objects), ("status.json", statuses)):
+    with open(f"{work}/{file}", "w") as out:
+        json.dump({"apiVersion": "v1", "kind": "List", "items": items}, out)
+PY
+# shellcheck disable=SC2086
+$KUBECTL apply --server-side --field-manager=bench -f "$WORK/models.json" > "$OUT/seed-models.txt" 2>&1 \
+  || die "creating the models failed: $(tail -5 "$OUT/seed-models.txt")"
+# shellcheck disable=SC2086 # the status as KServe's controller writes it: through the status subresource
+$KUBECTL apply --server-side --field-manager=bench --subresource=status -f "$WORK/status.json" \
+  > "$OUT/seed-status.txt" 2>&1 || die "writing the models' status failed: $(tail -5 "$OUT/seed-status.txt")"
+counts() { # the kube-apiserver's counters of what maas-api asks it
+  api_counts | jq -c '{subject_access_reviews: (.["POST authorization.k8s.io/subjectaccessreviews"] // 0),
+    token_reviews: (.["POST authentication.k8s.io/tokenreviews"] // 0),
+    watches: ([to_entries[] | select(.key | startswith("WATCH")) | .value] | add // 0),
+    api_requests: ([to_entries[] | select(.key | test("^(POST authorization.k8s.io/subjectaccessreviews|POST authentication.k8s.io/tokenreviews|(GET|LIST) (serving.kserve.io|gateway.networking.k8s.io)/)")) | .value] | add // 0)}'
+}
+# (api_requests: what a GET /v1/models can cause; the leases and endpoints that run anyway are left out)
+BEARER=$(user_token "$PLANE" "$USER_NAME")
+[ -n "$BEARER" ] || die "no user $USER_NAME in $PLANE/users.csv"
 
 # shellcheck disable=SC2086
-java $JVM_OPTS -Dmaas.tiers.source=file -Dmaas.models.access-cache-ttl=1h -Dmaas.identity.review-cache-ttl=1h \
-  -Dquarkus.kubernetes-client.api-server-url="$STUB" -Dquarkus.kubernetes-client.trust-certs=true \
-  -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$APP_PORT" -jar "$JAR" > "$OUT/app.log" 2>&1 &
+KUBECONFIG=$STATE/maas-api.kubeconfig java $JVM_OPTS -Dmaas.models.access-cache-ttl=1h \
+  -Dmaas.identity.review-cache-ttl=1h -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$APP_PORT" \
+  -jar "$JAR" > "$OUT/app.log" 2>&1 &
 APP_PID=$!
 APP=http://127.0.0.1:$APP_PORT
-for _ in $(seq 1 120); do
+for _ in $(seq 1 240); do
   curl -fs -o /dev/null "$APP/q/health/ready" && break
   kill -0 "$APP_PID" 2>/dev/null || die "the service exited; see $OUT/app.log"
   sleep 0.5
 done
-curl -fs -o /dev/null "$APP/q/health/ready" || die "the service is not ready after 60 s; see $OUT/app.log"
+curl -fs -o /dev/null "$APP/q/health/ready" || die "the service is not ready after 120 s; see $OUT/app.log"
 
-# cold: the first request starts the informers and decides every model with a SubjectAccessReview; on this
-# stub that takes longer than maas.kubernetes.request-deadline (it answers 503), while the reviews it started
-# go on filling the cache, so the script asks again until the answer is 200
+# cold: the first request starts the informers and decides every model with a SubjectAccessReview; should
+# that take longer than maas.kubernetes.request-deadline it answers 503 while the reviews it started go on
+# filling the cache: the script then asks again until the answer is 200, and reports how many it took
 before=$(counts)
 COLD_START=$(date +%s.%N)
 COLD_TRIES=0
