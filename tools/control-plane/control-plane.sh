@@ -7,6 +7,8 @@
 #   control-plane.sh stop DIR    stop what start started (logs stay in DIR)
 #   control-plane.sh run DIR COMMAND...   start, run COMMAND with MAAS_CONTROL_PLANE_DIR=DIR, stop
 #                                          (also when COMMAND fails); exits with COMMAND's status
+#   control-plane.sh stop-apiserver DIR   stop only the kube-apiserver process (an outage; etcd keeps the data)
+#   control-plane.sh start-apiserver DIR  start it again, same address and flags; wait for /readyz
 # DIR afterwards holds:
 #   env                 KUBE_API=https://127.0.0.1:<port>, KUBE_BIN=<binaries>, ETCD=...
 #   admin.kubeconfig    system:masters (fixtures only: it bypasses RBAC)
@@ -16,13 +18,13 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cmd="${1:-}"; dir="${2:-}"
-[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop|run DIR [COMMAND...]" >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop|run|stop-apiserver|start-apiserver DIR [COMMAND...]" >&2; exit 2; }
 mkdir -p "$dir"; dir="$(cd "$dir" && pwd)"
 say() { echo "control plane: $*" >&2; }
 
-stop() {
+stop() { # the named processes, by default all of them
   local name pid
-  for name in kube-controller-manager kube-apiserver etcd; do
+  for name in ${*:-kube-controller-manager kube-apiserver etcd}; do
     [ -f "$dir/$name.pid" ] || continue
     pid="$(cat "$dir/$name.pid")"
     if kill "$pid" 2>/dev/null; then
@@ -41,7 +43,47 @@ if [ "$cmd" = run ]; then
   MAAS_CONTROL_PLANE_DIR="$dir" "$@"
   exit $?
 fi
-[ "$cmd" = start ] || { echo "usage: $0 start|stop|run DIR [COMMAND...]" >&2; exit 2; }
+launch() { # name, command...: in a session of its own, so that stop ends it and nothing else
+  local name="$1"; shift
+  setsid "$@" > "$dir/$name.log" 2>&1 < /dev/null &
+  echo $! > "$dir/$name.pid"
+}
+alive() { kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null; }
+await() { # name, seconds, probe command...
+  local name="$1" seconds="$2"; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    alive "$name" || { say "$name exited; the end of $dir/$name.log:"; tail -20 "$dir/$name.log" >&2; stop; exit 1; }
+    [ $SECONDS -lt $deadline ] || { say "$name not ready after $seconds s; see $dir/$name.log"; stop; exit 1; }
+    sleep 0.2
+  done
+}
+
+start_apiserver() { # needs bin, etcd_url, api_port, pki
+  launch kube-apiserver "$bin/kube-apiserver" \
+    --etcd-servers="$etcd_url" \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$api_port" \
+    --tls-cert-file="$pki/server.crt" --tls-private-key-file="$pki/server.key" \
+    --client-ca-file="$pki/ca.crt" --token-auth-file="$dir/users.csv" \
+    --authorization-mode=RBAC --allow-privileged=true \
+    --service-cluster-ip-range=10.0.0.0/24 \
+    --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
+    --cert-dir="$pki"
+  readyz() { curl -fsS --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" "https://127.0.0.1:$api_port/readyz"; }
+  await kube-apiserver 120 readyz
+}
+if [ "$cmd" = stop-apiserver ]; then stop kube-apiserver; exit 0; fi
+if [ "$cmd" = start-apiserver ]; then # the address and etcd of the running control plane, from its env file
+  [ -f "$dir/env" ] || { say "no control plane in $dir"; exit 1; }
+  stop kube-apiserver
+  bin="$(sed -n 's/^KUBE_BIN=//p' "$dir/env")"; etcd_url="$(sed -n 's/^ETCD=//p' "$dir/env")"
+  api_port="$(sed -n 's/^KUBE_API=.*://p' "$dir/env")"; pki="$dir/pki"
+  start_apiserver
+  say "kube-apiserver started again at https://127.0.0.1:$api_port"
+  exit 0
+fi
+[ "$cmd" = start ] || { echo "usage: $0 start|stop|run|stop-apiserver|start-apiserver DIR [COMMAND...]" >&2; exit 2; }
 command -v openssl >/dev/null || { say "openssl is needed to make the certificates (apt-get install openssl)"; exit 1; }
 
 bin="$("$here/build.sh")"
@@ -91,22 +133,6 @@ if [ ! -f "$dir/users.csv" ]; then
   } > "$dir/users.csv"
 fi
 
-launch() { # name, command...: in a session of its own, so that stop ends it and nothing else
-  local name="$1"; shift
-  setsid "$@" > "$dir/$name.log" 2>&1 < /dev/null &
-  echo $! > "$dir/$name.pid"
-}
-alive() { kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null; }
-await() { # name, seconds, probe command...
-  local name="$1" seconds="$2"; shift 2
-  local deadline=$((SECONDS + seconds))
-  until "$@" >/dev/null 2>&1; do
-    alive "$name" || { say "$name exited; the end of $dir/$name.log:"; tail -20 "$dir/$name.log" >&2; stop; exit 1; }
-    [ $SECONDS -lt $deadline ] || { say "$name not ready after $seconds s; see $dir/$name.log"; stop; exit 1; }
-    sleep 0.2
-  done
-}
-
 rm -rf "$dir/etcd-data" "$dir/claims" # a new cluster: every user is free again
 launch etcd "$bin/etcd" --name=maas-test --data-dir="$dir/etcd-data" \
   --listen-client-urls="http://127.0.0.1:$etcd_port" --advertise-client-urls="http://127.0.0.1:$etcd_port" \
@@ -115,18 +141,8 @@ launch etcd "$bin/etcd" --name=maas-test --data-dir="$dir/etcd-data" \
   --listen-metrics-urls="http://127.0.0.1:$(free_port)"
 await etcd 30 curl -fsS "http://127.0.0.1:$etcd_port/health"
 
-launch kube-apiserver "$bin/kube-apiserver" \
-  --etcd-servers="http://127.0.0.1:$etcd_port" \
-  --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$api_port" \
-  --tls-cert-file="$pki/server.crt" --tls-private-key-file="$pki/server.key" \
-  --client-ca-file="$pki/ca.crt" --token-auth-file="$dir/users.csv" \
-  --authorization-mode=RBAC --allow-privileged=true \
-  --service-cluster-ip-range=10.0.0.0/24 \
-  --service-account-issuer=https://kubernetes.default.svc.cluster.local \
-  --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
-  --cert-dir="$pki"
-readyz() { curl -fsS --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" "https://127.0.0.1:$api_port/readyz"; }
-await kube-apiserver 120 readyz
+etcd_url="http://127.0.0.1:$etcd_port"
+start_apiserver
 
 cat > "$dir/admin.kubeconfig" <<EOF
 apiVersion: v1

@@ -195,28 +195,52 @@ public final class ApiFaults implements AutoCloseable {
 
     private void serve(Socket raw) {
         Fault now = fault;
+        Socket upstream = null;
         try (raw) {
             if (now == Fault.REFUSED) {
                 return; // accepted just before the port closed: drop it
             }
+            if (now == Fault.NONE) {
+                try {
+                    upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+                } catch (IOException down) { // as a TCP load balancer whose backend is down: reset at once
+                    raw.setSoLinger(true, 0);
+                    return;
+                }
+                open.add(upstream);
+            }
             Socket client = serving == null ? raw : serverSide(raw);
             InputStream in = new BufferedInputStream(client.getInputStream());
             switch (now) {
-                case NONE -> forward(client, in);
+                case NONE -> forward(client, in, upstream);
                 case SILENT -> {
                     readRequest(in);
                     in.transferTo(OutputStream.nullOutputStream());
                 }
                 case SLOW_BODY -> trickle(client, in);
-                case ERROR_500 -> answer(client, in, 500, "InternalError", null);
-                case UNAVAILABLE_503 -> answer(client, in, 503, "ServiceUnavailable", null);
-                case TOO_MANY_429 -> answer(client, in, 429, "TooManyRequests", "1");
+                case ERROR_500 -> answer(client, in, 500, "InternalError", "Internal error occurred: a fault", null);
+                case UNAVAILABLE_503 -> answer(client, in, 503, "ServiceUnavailable",
+                        "the server is currently unable to handle the request", null);
+                case TOO_MANY_429 -> answer(client, in, 429, "TooManyRequests",
+                        "Too many requests, please try again later.", "1");
                 default -> throw new IllegalStateException(now.name());
             }
         } catch (IOException | InterruptedException e) {
             // the connection was dropped, by either side
         } finally {
             open.remove(raw);
+            if (upstream != null) {
+                closeQuietly(upstream);
+                open.remove(upstream);
+            }
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closed already
         }
     }
 
@@ -240,9 +264,7 @@ public final class ApiFaults implements AutoCloseable {
     }
 
     /** Relays request by request (counting each) to the API server, and its answers back, until either side ends. */
-    private void forward(Socket client, InputStream in) throws IOException {
-        Socket raw = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
-        open.add(raw);
+    private void forward(Socket client, InputStream in, Socket raw) throws IOException {
         try (raw) {
             Socket upstream = upstream(raw);
             threads.execute(() -> {
@@ -263,8 +285,6 @@ public final class ApiFaults implements AutoCloseable {
                     return;
                 }
             }
-        } finally {
-            open.remove(raw);
         }
     }
 
@@ -280,12 +300,13 @@ public final class ApiFaults implements AutoCloseable {
         }
     }
 
-    /** Reads one request (head and body), answers with a Kubernetes Status and closes. */
-    private void answer(Socket client, InputStream in, int code, String reason, String retryAfter) throws IOException {
+    /** Reads one request (head and body), answers with a Kubernetes Status as kube-apiserver words it, and closes. */
+    private void answer(Socket client, InputStream in, int code, String reason, String message, String retryAfter)
+            throws IOException {
         readRequest(in);
         failed.incrementAndGet();
         String body = "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"metadata\":{},\"status\":\"Failure\",\"message\":\""
-                + reason + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}";
+                + message + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}";
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + code + " " + reason + "\r\nContent-Type: application/json\r\nContent-Length: "
                 + bytes.length + "\r\n" + (retryAfter == null ? "" : "Retry-After: " + retryAfter + "\r\n")

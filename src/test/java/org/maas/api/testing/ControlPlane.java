@@ -294,4 +294,21 @@ public final class ControlPlane {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** Stops the kube-apiserver process only (etcd and the controllers keep running): an outage every client sees. */
+    public void stopApiServer() {
+        script("stop-apiserver", dir);
+    }
+
+    /** Starts the kube-apiserver process again, on the same address with the same flags; returns once it is ready. */
+    public void startApiServer() {
+        script("start-apiserver", dir);
+    }
+
+    /** A client of {@code namespace} authenticated with {@code token} (e.g. {@link #maasApi}'s), trusting the CA. */
+    public KubernetesClient clientAs(String token, String namespace) {
+        return new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty())
+                .withMasterUrl(apiUrl).withCaCertFile(caCertificate().toString()).withOauthToken(token)
+                .withNamespace(namespace).build()).build();
+    }
 }
