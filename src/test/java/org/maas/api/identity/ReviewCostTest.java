@@ -4,12 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,31 +24,28 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.maas.api.testing.KubernetesApiStub;
-import org.maas.api.testing.KubernetesApiStubResource;
+import org.maas.api.testing.ApiFaults;
+import org.maas.api.testing.ApiFaultsResource;
+import org.maas.api.testing.ControlPlane;
+import org.maas.api.testing.ControlPlane.Pool;
 
-/** What anonymous clients with invalid tokens cost the API server, counted at the API server. */
+/**
+ * What anonymous clients with invalid tokens cost the API server, counted at the API server: the TokenReviews
+ * that reach the real kube-apiserver through the fault proxy (which only counts here).
+ */
 @QuarkusTest
-@TestProfile(ReviewCostTest.RefusalsRememberedForTheTest.class)
-@WithTestResource(KubernetesApiStubResource.class)
+@TestProfile(ApiFaultsResource.SharedBoot.class)
+@WithTestResource(value = ApiFaultsResource.class, initArgs = {
+        @ResourceArg(name = "namespace", value = "maas-api-faults"),
+        @ResourceArg(name = "gateway", value = "faults-gw")})
 class ReviewCostTest {
 
-    /**
-     * The shipped refusal TTL is a few seconds; a loaded machine could take longer than that for a
-     * burst, so the test remembers refusals long enough to count exactly. ReviewCacheTest covers expiry.
-     */
-    public static class RefusalsRememberedForTheTest implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("maas.identity.negative-cache-ttl", "1h");
-        }
-    }
-
-    private static final String REVIEW = "POST /apis/authentication.k8s.io/v1/tokenreviews";
+    private static final String REVIEWS = "/apis/authentication.k8s.io/v1/tokenreviews";
+    /** The gateway's audience: maas.gateway.name plus "-sa". */
+    private static final String GATEWAY_AUDIENCE = "faults-gw-sa";
     private static final int CLIENTS = 16;
 
-    @KubernetesTestServer
-    KubernetesApiStub api;
+    ApiFaults faults;
 
     @TestHTTPResource("/v1/tokens")
     URI tokens;
@@ -75,7 +70,7 @@ class ReviewCostTest {
     void aJunkJwtClaimingTheGatewayAudienceCostsItsTwoReviewsOnce() throws Exception {
         Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
         String junk = base64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
-                + base64.encodeToString(("{\"aud\":[\"maas-default-gateway-sa\"],\"jti\":\"" + UUID.randomUUID() + "\"}")
+                + base64.encodeToString(("{\"aud\":[\"" + GATEWAY_AUDIENCE + "\"],\"jti\":\"" + UUID.randomUUID() + "\"}")
                         .getBytes(StandardCharsets.UTF_8)) + ".bm90LXNpZ25lZA";
         long reviews = reviewsSoFar();
         assertAll401(java.util.Collections.nCopies(500, junk));
@@ -113,13 +108,12 @@ class ReviewCostTest {
             junk.add("flood-" + i + "-" + UUID.randomUUID());
         }
         assertAll401(junk);
-        given().header("Authorization", "Bearer " + api.addUser("after-flood", "system:authenticated"))
+        given().header("Authorization", "Bearer " + ControlPlane.shared().user(Pool.FREE).token())
                 .when().post(tokens).then().statusCode(201).body("expiration", equalTo("4h"));
     }
 
     /** Sends every token from {@link #CLIENTS} concurrent clients; each answer must be the JSON 401. */
     private void assertAll401(List<String> bearerTokens) throws Exception {
-        long started = System.nanoTime();
         List<Future<HttpResponse<String>>> answers = new ArrayList<>();
         for (String token : bearerTokens) {
             answers.add(clients.submit(() -> http.send(HttpRequest.newBuilder(tokens)
@@ -132,11 +126,9 @@ class ReviewCostTest {
             assertEquals("Bearer", response.headers().firstValue("WWW-Authenticate").orElse(null));
             assertEquals(true, response.body().contains("\"error\":\"unauthorized\""), response.body());
         }
-        System.out.printf("ReviewCostTest: %d requests from %d clients answered 401 in %d ms%n", bearerTokens.size(),
-                CLIENTS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     private long reviewsSoFar() {
-        return api.requests().stream().filter(REVIEW::equals).count();
+        return faults.requests("POST", REVIEWS);
     }
 }

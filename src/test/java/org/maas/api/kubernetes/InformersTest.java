@@ -12,20 +12,36 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.maas.api.error.ApiException;
+import org.maas.api.testing.ControlPlane;
 
-/** The owner's lifecycle against the fabric8 mock: lazy, once per name, reported, closed in reverse order. */
-@EnableKubernetesMockClient(crud = true)
+/**
+ * The owner's lifecycle on the real control plane, as maas-api's own ServiceAccount with the shipped RBAC
+ * (which allows the one tier ConfigMap by name): lazy, once per name, reported, closed in reverse order.
+ */
 class InformersTest {
 
-    static KubernetesClient client;
+    private static final String NAMESPACE = "maas-api-informers";
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void connect() {
+        ControlPlane plane = ControlPlane.shared();
+        client = plane.clientAs(plane.maasApi(NAMESPACE), NAMESPACE);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        client.close();
+    }
 
     @Test
     void nothingTouchesTheClusterUntilTheFirstStart() {
@@ -100,6 +116,6 @@ class InformersTest {
     }
 
     private SharedIndexInformer<ConfigMap> configMaps(KubernetesClient c) {
-        return c.configMaps().inNamespace("maas").runnableInformer(0);
+        return c.configMaps().inNamespace(NAMESPACE).withName("tier-to-group-mapping").runnableInformer(0);
     }
 }

@@ -9,6 +9,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
@@ -39,9 +40,10 @@ import org.maas.api.testing.TimedHttp.Answer;
  * HTTP timeout only catches a hang.
  */
 @QuarkusTest
+@TestProfile(ApiFaultsResource.SharedBoot.class)
 @WithTestResource(value = ApiFaultsResource.class, initArgs = {
-        @ResourceArg(name = "namespace", value = "maas-api-unavailable"),
-        @ResourceArg(name = "gateway", value = "unavailable-gw")})
+        @ResourceArg(name = "namespace", value = "maas-api-faults"),
+        @ResourceArg(name = "gateway", value = "faults-gw")})
 class KubernetesUnavailableTest {
 
     private static final String LOOKUP = "{\"groups\": [\"system:authenticated\", \"premium-users\"]}";
