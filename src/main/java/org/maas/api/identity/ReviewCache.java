@@ -101,16 +101,6 @@ final class ReviewCache {
         return new Lookup(outcome, Source.REVIEWED);
     }
 
-    /** The accepted-token cache, for tests: its size and whether a key is still there. */
-    Cache<String, Authenticated> accepted() {
-        return accepted;
-    }
-
-    /** The in-flight and refused-token cache, for tests. */
-    AsyncCache<String, ReviewOutcome> inFlightOrRejected() {
-        return inFlightOrRejected;
-    }
-
     private long lifetimeNanos(Authenticated review) {
         if (review.expiresAtSeconds() == null) {
             return ttlNanos;
