@@ -74,15 +74,16 @@ fi
 # Named pools per tier group, so that each test class takes users of its own (ControlPlane.java), and
 # the demo's people. Tokens are random per directory. A mover has three logins under one name (free;
 # premium-users; premium-users and enterprise-users), like a person whose groups changed between logins.
-if [ ! -f "$dir/users.csv" ] || ! grep -q ',mover-' "$dir/users.csv"; then
+# No groups column for a user without groups: an empty one ("") is read as one group named "".
+if [ ! -f "$dir/users.csv" ] || ! grep -q ',mover-' "$dir/users.csv" || grep -q ',""$' "$dir/users.csv"; then
   token() { openssl rand -hex 24; }
   {
-    printf '%s,alice,alice,""\n' "$(token)"
+    printf '%s,alice,alice\n' "$(token)"
     printf '%s,pat,pat,"premium-users"\n' "$(token)"
     printf '%s,erin,erin,"enterprise-users"\n' "$(token)"
     printf '%s,ada,ada,"maas-admins"\n' "$(token)"
     for i in $(seq -w 1 60); do
-      printf '%s,free-%s,free-%s,""\n' "$(token)" "$i" "$i"
+      printf '%s,free-%s,free-%s\n' "$(token)" "$i" "$i"
       printf '%s,premium-%s,premium-%s,"premium-users"\n' "$(token)" "$i" "$i"
       printf '%s,enterprise-%s,enterprise-%s,"enterprise-users"\n' "$(token)" "$i" "$i"
     done
@@ -90,7 +91,7 @@ if [ ! -f "$dir/users.csv" ] || ! grep -q ',mover-' "$dir/users.csv"; then
       printf '%s,admin-%s,admin-%s,"maas-admins"\n' "$(token)" "$i" "$i"
     done
     for i in $(seq -w 1 20); do
-      printf '%s,mover-%s,mover-%s,""\n' "$(token)" "$i" "$i"
+      printf '%s,mover-%s,mover-%s\n' "$(token)" "$i" "$i"
       printf '%s,mover-%s,mover-%s,"premium-users"\n' "$(token)" "$i" "$i"
       printf '%s,mover-%s,mover-%s,"premium-users,enterprise-users"\n' "$(token)" "$i" "$i"
     done
