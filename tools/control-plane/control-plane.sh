@@ -114,26 +114,33 @@ fi
 
 # Static users (kube-apiserver --token-auth-file): the API server adds system:authenticated to each.
 # Named pools per tier group, so that each test class takes users of its own (ControlPlane.java), and
-# the demo's people. Tokens are random per directory.
-if [ ! -f "$dir/users.csv" ]; then
+# the demo's people. Tokens are random per directory. A mover has three logins under one name (free;
+# premium-users; premium-users and enterprise-users), like a person whose groups changed between logins.
+# No groups column for a user without groups: an empty one ("") is read as one group named "".
+if [ ! -f "$dir/users.csv" ] || ! grep -q ',mover-' "$dir/users.csv" || grep -q ',""$' "$dir/users.csv"; then
   token() { openssl rand -hex 24; }
   {
-    printf '%s,alice,alice,""\n' "$(token)"
+    printf '%s,alice,alice\n' "$(token)"
     printf '%s,pat,pat,"premium-users"\n' "$(token)"
     printf '%s,erin,erin,"enterprise-users"\n' "$(token)"
     printf '%s,ada,ada,"maas-admins"\n' "$(token)"
     for i in $(seq -w 1 60); do
-      printf '%s,free-%s,free-%s,""\n' "$(token)" "$i" "$i"
+      printf '%s,free-%s,free-%s\n' "$(token)" "$i" "$i"
       printf '%s,premium-%s,premium-%s,"premium-users"\n' "$(token)" "$i" "$i"
       printf '%s,enterprise-%s,enterprise-%s,"enterprise-users"\n' "$(token)" "$i" "$i"
     done
     for i in $(seq -w 1 20); do
       printf '%s,admin-%s,admin-%s,"maas-admins"\n' "$(token)" "$i" "$i"
     done
+    for i in $(seq -w 1 20); do
+      printf '%s,mover-%s,mover-%s\n' "$(token)" "$i" "$i"
+      printf '%s,mover-%s,mover-%s,"premium-users"\n' "$(token)" "$i" "$i"
+      printf '%s,mover-%s,mover-%s,"premium-users,enterprise-users"\n' "$(token)" "$i" "$i"
+    done
   } > "$dir/users.csv"
 fi
 
-rm -rf "$dir/etcd-data" "$dir/claims" # a new cluster: every user is free again
+rm -rf "$dir/etcd-data" "$dir/claims" # a fresh etcd: no user of the pools is taken yet (ControlPlane.user)
 launch etcd "$bin/etcd" --name=maas-test --data-dir="$dir/etcd-data" \
   --listen-client-urls="http://127.0.0.1:$etcd_port" --advertise-client-urls="http://127.0.0.1:$etcd_port" \
   --listen-peer-urls="http://127.0.0.1:$peer_port" --initial-advertise-peer-urls="http://127.0.0.1:$peer_port" \

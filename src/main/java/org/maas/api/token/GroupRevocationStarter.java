@@ -6,7 +6,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
-import java.util.Optional;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.config.MaasConfig.Revocation.GroupChange;
 import org.maas.api.identity.MaasIdentity;
@@ -63,9 +62,5 @@ class GroupRevocationStarter {
         if (running != null) {
             running.checkAll();
         }
-    }
-
-    Optional<GroupRevoker> revoker() {
-        return Optional.ofNullable(revoker);
     }
 }

@@ -222,7 +222,7 @@ public final class GroupRevoker implements AutoCloseable {
     }
 
     /** The Group objects that hold the user now, as this replica's informer has them. */
-    public Set<String> groupsOf(String user) {
+    private Set<String> groupsOf(String user) {
         Set<String> names = new HashSet<>();
         for (GenericKubernetesResource group : groups.getIndexer().byIndex(BY_USER, user)) {
             names.add(group.getMetadata().getName());

@@ -43,7 +43,9 @@ public final class ControlPlane {
 
     /** The user pools of tools/control-plane/control-plane.sh, by the tier group they carry. */
     public enum Pool {
-        FREE("free-"), PREMIUM("premium-"), ENTERPRISE("enterprise-"), ADMIN("admin-");
+        FREE("free-"), PREMIUM("premium-"), ENTERPRISE("enterprise-"), ADMIN("admin-"),
+        /** One name, three logins: no tier group; premium-users; premium-users and enterprise-users ({@link #logins}). */
+        MOVER("mover-");
 
         final String prefix;
 
@@ -310,5 +312,20 @@ public final class ControlPlane {
         return new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty())
                 .withMasterUrl(apiUrl).withCaCertFile(caCertificate().toString()).withOauthToken(token)
                 .withNamespace(namespace).build()).build();
+    }
+
+    /**
+     * Every login (token) of one user of {@code pool} that no other test has taken, in the order of users.csv:
+     * for {@link Pool#MOVER}, the same person with the groups they had at three different logins.
+     */
+    public List<User> logins(Pool pool) {
+        User first = user(pool);
+        try {
+            return Files.readAllLines(dir.resolve("users.csv")).stream().map(line -> line.split(",", 4))
+                    .filter(fields -> fields[1].equals(first.name())).map(fields -> new User(fields[1], fields[0]))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -4,47 +4,70 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.maas.api.token.ApiKeys.created;
 
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.restassured.response.ValidatableResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.maas.api.identity.MaasIdentity;
+import org.maas.api.testing.ControlPlane;
+import org.maas.api.testing.ControlPlane.Pool;
+import org.maas.api.testing.ControlPlaneResource;
 import org.maas.api.testing.Identities;
-import org.maas.api.testing.KubernetesApiStub;
-import org.maas.api.testing.KubernetesApiStubResource;
 import org.maas.api.testing.LogCapture;
 
+/**
+ * The admin endpoints on the real control plane: an admin is a user of the group maas-admins, bound in each
+ * tier namespace to a ClusterRole that may delete ServiceAccounts, exactly as docs/deployment.md tells an
+ * administrator to grant it; maas-api asks the real RBAC with a SubjectAccessReview.
+ */
 @QuarkusTest
-@WithTestResource(KubernetesApiStubResource.class)
+@WithTestResource(value = ControlPlaneResource.class, initArgs = {
+        @ResourceArg(name = "namespace", value = TokenResourceTest.NAMESPACE),
+        @ResourceArg(name = "gateway", value = TokenResourceTest.GATEWAY)})
 class AdminResourceTest {
 
-    private static final MaasIdentity IDENTITY = Identities.forGateway("maas-default-gateway");
+    private static final MaasIdentity IDENTITY = Identities.forGateway(TokenResourceTest.GATEWAY);
     private static final String AUDIENCE = IDENTITY.audience();
-    private static final String FREE = "maas-default-gateway-tier-free";
-    private static final List<String> TIER_NAMESPACES = List.of(FREE, "maas-default-gateway-tier-premium",
-            "maas-default-gateway-tier-enterprise");
+    private static final String FREE = IDENTITY.tierNamespace("free");
+    private static final String PREMIUM = IDENTITY.tierNamespace("premium");
+    private static final String ENTERPRISE = IDENTITY.tierNamespace("enterprise");
+    private static final String ADMIN_ROLE = "maas-token-admin";
+    private static final ControlPlane PLANE = ControlPlane.shared();
 
-    @KubernetesTestServer
-    KubernetesApiStub api;
-
-    @AfterEach
-    void forgetGrants() {
-        api.forgetGrants();
+    /** docs/deployment.md: a ClusterRole with delete on serviceaccounts, bound to maas-admins in every tier namespace. */
+    @BeforeEach
+    void adminsMayDeleteServiceAccountsInEveryTierNamespace() {
+        TokenChecks.tierNamespace(FREE, Pool.FREE);
+        TokenChecks.tierNamespace(PREMIUM, Pool.PREMIUM);
+        TokenChecks.tierNamespace(ENTERPRISE, Pool.ENTERPRISE);
+        PLANE.admin().resource(new ClusterRoleBuilder().withNewMetadata().withName(ADMIN_ROLE).endMetadata()
+                .addNewRule().withApiGroups("").withResources("serviceaccounts").withVerbs("delete").endRule().build())
+                .serverSideApply();
+        for (String namespace : List.of(FREE, PREMIUM, ENTERPRISE)) {
+            bind(namespace, ADMIN_ROLE, new SubjectBuilder().withKind("Group").withApiGroup("rbac.authorization.k8s.io")
+                    .withName("maas-admins").build());
+        }
     }
 
-    /** An admin who may delete ServiceAccounts in every tier namespace, by the cluster's RBAC. */
-    private String admin(String name) {
-        TIER_NAMESPACES.forEach(namespace -> api.allow(name, "delete", "serviceaccounts", namespace));
-        return api.addUser(name, "system:authenticated");
+    private static void bind(String namespace, String name, io.fabric8.kubernetes.api.model.rbac.Subject subject) {
+        PLANE.admin().resource(new RoleBindingBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+                .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", ADMIN_ROLE)
+                .withSubjects(subject).build()).serverSideApply();
+    }
+
+    private static String admin() {
+        return PLANE.user(Pool.ADMIN).token();
     }
 
     private ValidatableResponse revoke(String bearer, String user, String query) {
@@ -54,86 +77,89 @@ class AdminResourceTest {
 
     @Test
     void aDryRunSaysWhatWouldBeRevokedAndChangesNothing() {
-        String user = api.addUser("offboard-dry", "system:authenticated");
-        ApiKeys.Created key = created(user, "laptop");
-        String token = given().header("Authorization", "Bearer " + user).post("/v1/tokens").then().statusCode(201)
+        ControlPlane.User user = PLANE.user(Pool.FREE);
+        ApiKeys.Created key = created(user.token(), "laptop");
+        String token = given().header("Authorization", "Bearer " + user.token()).post("/v1/tokens").then().statusCode(201)
                 .extract().path("token");
 
-        revoke(admin("admin-dry"), "offboard-dry", "?dryRun=true").statusCode(200)
-                .body("user", equalTo("offboard-dry")).body("dryRun", equalTo(true))
+        revoke(admin(), user.name(), "?dryRun=true").statusCode(200)
+                .body("user", equalTo(user.name())).body("dryRun", equalTo(true))
                 .body("accounts.namespace", equalTo(List.of(FREE)))
-                .body("accounts[0].serviceAccount", equalTo(IDENTITY.serviceAccountName("offboard-dry")))
+                .body("accounts[0].serviceAccount", equalTo(IDENTITY.serviceAccountName(user.name())))
                 .body("accounts[0].apiKeys.id", equalTo(List.of(key.id())));
 
-        assertTrue(api.authenticates(key.key(), AUDIENCE));
-        assertTrue(api.authenticates(token, AUDIENCE));
-        assertNotNull(api.client().serviceAccounts().inNamespace(FREE).withName(IDENTITY.serviceAccountName("offboard-dry")).get());
+        assertTrue(TokenChecks.authenticates(key.key(), AUDIENCE));
+        assertTrue(TokenChecks.authenticates(token, AUDIENCE));
+        assertNotNull(PLANE.admin().serviceAccounts().inNamespace(FREE).withName(IDENTITY.serviceAccountName(user.name())).get());
     }
 
     @Test
     void anAdminRevokeKillsEveryKeyAndTokenOfTheUserAndIsAudited() {
-        String user = api.addUser("offboard-me", "system:authenticated");
-        ApiKeys.Created one = created(user, "one");
-        ApiKeys.Created two = created(user, "two");
-        String token = given().header("Authorization", "Bearer " + user).post("/v1/tokens").then().statusCode(201)
+        ControlPlane.User user = PLANE.user(Pool.FREE);
+        ApiKeys.Created one = created(user.token(), "one");
+        ApiKeys.Created two = created(user.token(), "two");
+        String token = given().header("Authorization", "Bearer " + user.token()).post("/v1/tokens").then().statusCode(201)
                 .extract().path("token");
-        ApiKeys.Created bystander = created(api.addUser("stays", "system:authenticated"), "mine");
+        ApiKeys.Created bystander = created(PLANE.user(Pool.FREE).token(), "mine");
+        ControlPlane.User admin = PLANE.user(Pool.ADMIN);
 
         List<String> audit;
         try (LogCapture log = LogCapture.start()) {
-            revoke(admin("admin-revoke"), "offboard-me", "").statusCode(200).body("dryRun", equalTo(false))
+            revoke(admin.token(), user.name(), "").statusCode(200).body("dryRun", equalTo(false))
                     .body("accounts[0].apiKeys.size()", equalTo(2));
             audit = log.lines().stream().filter(l -> l.startsWith("maas.audit ")).toList();
         }
-        assertFalse(api.authenticates(one.key(), AUDIENCE));
-        assertFalse(api.authenticates(two.key(), AUDIENCE));
-        assertFalse(api.authenticates(token, AUDIENCE));
-        assertTrue(api.authenticates(bystander.key(), AUDIENCE), "another user's key");
-        assertNull(api.client().serviceAccounts().inNamespace(FREE).withName(IDENTITY.serviceAccountName("offboard-me")).get());
-        ApiKeys.list(user).body("size()", equalTo(0));
-        assertTrue(audit.stream().anyMatch(l -> l.contains("event=admin_revoke outcome=success actor=\"admin-revoke\""
-                + " subject=\"offboard-me\" tier=\"free\" namespace=\"" + FREE + "\"") && l.contains("apiKeys=2 dryRun=false")),
-                audit.toString());
+        TokenChecks.awaitRefused(one.key(), AUDIENCE);
+        TokenChecks.awaitRefused(two.key(), AUDIENCE);
+        TokenChecks.awaitRefused(token, AUDIENCE);
+        assertTrue(TokenChecks.authenticates(bystander.key(), AUDIENCE), "another user's key");
+        assertNull(PLANE.admin().serviceAccounts().inNamespace(FREE).withName(IDENTITY.serviceAccountName(user.name())).get());
+        ApiKeys.list(user.token()).body("size()", equalTo(0));
+        assertTrue(audit.stream().anyMatch(l -> l.contains("event=admin_revoke outcome=success actor=\"" + admin.name()
+                + "\" subject=\"" + user.name() + "\" tier=\"free\" namespace=\"" + FREE + "\"")
+                && l.contains("apiKeys=2 dryRun=false")), audit.toString());
     }
 
     @Test
-    void anAdminWithoutThePermissionGets403NamingItAndNothingChanges() {
-        String user = api.addUser("protected-user", "system:authenticated");
-        ApiKeys.Created key = created(user, "k");
-        String nobody = api.addUser("not-an-admin", "system:authenticated");
-        revoke(nobody, "protected-user", "").statusCode(403).body("error", equalTo("forbidden"))
+    void aCallerWithoutThePermissionGets403NamingItAndNothingChanges() {
+        ControlPlane.User user = PLANE.user(Pool.FREE);
+        ApiKeys.Created key = created(user.token(), "k");
+        String nobody = PLANE.user(Pool.FREE).token();
+        revoke(nobody, user.name(), "").statusCode(403).body("error", equalTo("forbidden"))
                 .body("message", containsString("delete serviceaccounts in namespace"));
-        given().header("Authorization", "Bearer " + nobody).get("/v1/admin/api-keys?user=protected-user").then()
+        given().header("Authorization", "Bearer " + nobody).get("/v1/admin/api-keys?user=" + user.name()).then()
                 .statusCode(403).body("message", containsString("delete serviceaccounts"));
 
-        api.allow("half-admin", "delete", "serviceaccounts", FREE); // the user's namespace, not every tier's
-        revoke(api.addUser("half-admin", "system:authenticated"), "protected-user", "").statusCode(403)
-                .body("message", containsString("maas-default-gateway-tier-enterprise"));
-        assertTrue(api.authenticates(key.key(), AUDIENCE));
+        ControlPlane.User halfAdmin = PLANE.user(Pool.FREE); // allowed in the user's namespace, not in every tier's
+        bind(FREE, "half-admin-" + halfAdmin.name(), new SubjectBuilder().withKind("User")
+                .withApiGroup("rbac.authorization.k8s.io").withName(halfAdmin.name()).build());
+        revoke(halfAdmin.token(), user.name(), "").statusCode(403).body("message", containsString(ENTERPRISE));
+        assertTrue(TokenChecks.authenticates(key.key(), AUDIENCE));
+        assertNotNull(PLANE.admin().serviceAccounts().inNamespace(FREE).withName(IDENTITY.serviceAccountName(user.name())).get());
     }
 
     @Test
     void aMaasTokenCannotActAsAdmin() {
-        String admin = admin("admin-with-key");
-        ApiKeys.Created key = created(admin, "admin-key");
-        api.allow("system:serviceaccount:" + FREE + ":" + IDENTITY.serviceAccountName("admin-with-key"), "delete",
-                "serviceaccounts", FREE);
+        ControlPlane.User admin = PLANE.user(Pool.ADMIN);
+        ApiKeys.Created key = created(admin.token(), "admin-key");
+        bind(FREE, "key-as-admin", new SubjectBuilder().withKind("ServiceAccount").withNamespace(FREE)
+                .withName(IDENTITY.serviceAccountName(admin.name())).build());
         revoke(key.key(), "anyone", "").statusCode(403).body("message", containsString("own cluster identity"));
     }
 
     @Test
     void adminsListKeysByUserAndTier() {
-        String user = api.addUser("listed-user", "system:authenticated", "premium-users");
-        ApiKeys.Created key = created(user, "listed");
-        String admin = admin("admin-list");
-        given().header("Authorization", "Bearer " + admin).get("/v1/admin/api-keys?user=listed-user").then()
-                .statusCode(200).body("id", equalTo(List.of(key.id()))).body("[0].user", equalTo("listed-user"))
+        ControlPlane.User user = PLANE.user(Pool.PREMIUM);
+        ApiKeys.Created key = created(user.token(), "listed");
+        String admin = admin();
+        given().header("Authorization", "Bearer " + admin).get("/v1/admin/api-keys?user=" + user.name()).then()
+                .statusCode(200).body("id", equalTo(List.of(key.id()))).body("[0].user", equalTo(user.name()))
                 .body("[0].tier", equalTo("premium")).body("[0].key", org.hamcrest.Matchers.nullValue());
-        given().header("Authorization", "Bearer " + admin).get("/v1/admin/api-keys?user=listed-user&tier=free").then()
-                .statusCode(200).body("size()", equalTo(0));
+        given().header("Authorization", "Bearer " + admin).get("/v1/admin/api-keys?user=" + user.name() + "&tier=free")
+                .then().statusCode(200).body("size()", equalTo(0));
         List<String> premium = given().header("Authorization", "Bearer " + admin).get("/v1/admin/api-keys?tier=premium")
                 .then().statusCode(200).extract().jsonPath().getList("tier");
-        assertTrue(premium.stream().allMatch("premium"::equals), premium.toString());
+        assertTrue(premium.contains("premium") && premium.stream().allMatch("premium"::equals), premium.toString());
         assertTrue(given().header("Authorization", "Bearer " + admin).get("/v1/admin/api-keys").then().statusCode(200)
                 .extract().jsonPath().getList("id").contains(key.id()));
         given().header("Authorization", "Bearer " + admin).get("/v1/admin/api-keys?tier=Not_A_Tier").then().statusCode(400);
@@ -141,7 +167,7 @@ class AdminResourceTest {
 
     @Test
     void badDryRunValuesAre400AndUnknownUsersHaveNothingToRevoke() {
-        String admin = admin("admin-input");
+        String admin = admin();
         revoke(admin, "someone", "?dryRun=yes").statusCode(400).body("message", containsString("dryRun"));
         revoke(admin, "never-seen", "").statusCode(200).body("accounts.size()", equalTo(0));
         assertEquals(401, given().delete("/v1/admin/users/x/tokens").then().extract().statusCode());

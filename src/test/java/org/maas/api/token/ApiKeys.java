@@ -6,9 +6,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import java.time.Instant;
-import org.maas.api.testing.KubernetesApiStub;
+import org.maas.api.testing.ControlPlane;
 
-/** Calls of the key endpoints and looks at key Secrets, for the API tests. */
+/** Calls of the key endpoints and looks at key Secrets on the real control plane, for the API tests. */
 final class ApiKeys {
 
     static final String PATH = "/v1/api-keys";
@@ -45,17 +45,18 @@ final class ApiKeys {
         return given().header("Authorization", "Bearer " + bearer).when().delete(PATH + "/" + id).then();
     }
 
-    /** The key's Secret, found by its uid (the key id) in any namespace. */
-    static Secret secret(KubernetesApiStub api, String id) {
-        return api.client().secrets().inAnyNamespace().withLabel("maas.opendatahub.io/api-key", "true").list()
+    /** The key's Secret, found by its uid (the key id) in any namespace, as system:masters sees it. */
+    static Secret secret(String id) {
+        return ControlPlane.shared().admin().secrets().inAnyNamespace()
+                .withLabel("maas.opendatahub.io/api-key", "true").list()
                 .getItems().stream().filter(s -> id.equals(s.getMetadata().getUid())).findFirst().orElse(null);
     }
 
-    /** As if time passed: the key's recorded expiry moves to this instant. */
-    static void setExpiry(KubernetesApiStub api, String id, Instant expiresAt) {
-        Secret secret = secret(api, id);
-        api.client().secrets().inNamespace(secret.getMetadata().getNamespace()).withName(secret.getMetadata().getName())
-                .edit(s -> {
+    /** As if time passed: the key's recorded expiry moves to this instant (its token keeps its own exp). */
+    static void setExpiry(String id, Instant expiresAt) {
+        Secret secret = secret(id);
+        ControlPlane.shared().admin().secrets().inNamespace(secret.getMetadata().getNamespace())
+                .withName(secret.getMetadata().getName()).edit(s -> {
                     s.getMetadata().getAnnotations().put("maas.opendatahub.io/expires-at", expiresAt.toString());
                     return s;
                 });

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,8 @@ import org.maas.api.identity.MaasIdentity;
 
 /** OpenShift Group objects ({@code user.openshift.io/v1}, cluster-scoped, a top-level {@code users} list) and managed accounts. */
 final class GroupFixtures {
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private GroupFixtures() {
     }
@@ -29,10 +33,9 @@ final class GroupFixtures {
                     .withApiVersion("user.openshift.io/v1").withKind("Group").withNewMetadata().withName(name)
                     .endMetadata().withAdditionalProperties(Map.of("users", List.of(users))).build()).create();
         } else {
-            group.edit(g -> {
-                g.getAdditionalProperties().put("users", List.of(users));
-                return g;
-            });
+            // A merge patch that names the list: an edit's JSON diff drops an emptied `users`, which the Group
+            // schema requires (the API server answers 422).
+            group.patch(PatchContext.of(PatchType.JSON_MERGE), JSON.valueToTree(Map.of("users", List.of(users))).toString());
         }
     }
 

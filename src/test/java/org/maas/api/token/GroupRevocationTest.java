@@ -3,70 +3,65 @@ package org.maas.api.token;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.maas.api.token.GroupFixtures.account;
 import static org.maas.api.token.GroupFixtures.join;
 import static org.maas.api.token.GroupFixtures.leave;
 
-import io.micrometer.core.instrument.MeterRegistry;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.kubernetes.Informers;
 import org.maas.api.kubernetes.Leadership;
+import org.maas.api.testing.ControlPlane;
+import org.maas.api.testing.ControlPlane.Pool;
+import org.maas.api.testing.ControlPlaneResource;
 import org.maas.api.testing.Identities;
-import org.maas.api.testing.KubernetesApiStub;
-import org.maas.api.testing.KubernetesApiStubResource;
 import org.maas.api.testing.LogCapture;
-import org.maas.api.tier.TierCatalog;
 
-/** The shipped wiring with maas.revocation.on-group-change=on: Group objects in the API stub, real mints. */
+/**
+ * maas.revocation.on-group-change=on on the real control plane: real Group objects (the Group CRD stand-in),
+ * maas-api with overlays/group-revocation's RBAC, the tier config in its ConfigMap, tokens minted for the API
+ * server's static users and checked by a real TokenReview.
+ *
+ * <p>The revoker works on one thread, in the order the informer delivers Group events. A test that expects
+ * nothing to happen proves the revoker has got that far with {@link #settled()} or {@link #fullCheck()}: a
+ * sentinel account that only a later event, or a later full check, revokes.
+ */
 @QuarkusTest
-@TestProfile(GroupRevocationTest.On.class)
-@WithTestResource(KubernetesApiStubResource.class)
+@TestProfile(LeaderWork.class)
+@WithTestResource(value = ControlPlaneResource.class, initArgs = {
+        @ResourceArg(name = "namespace", value = LeaderWork.NAMESPACE),
+        @ResourceArg(name = "gateway", value = LeaderWork.GATEWAY),
+        @ResourceArg(name = "overlays", value = LeaderWork.OVERLAYS)})
 class GroupRevocationTest {
 
-    public static class On implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("maas.revocation.on-group-change", "on",
-                    "maas.policies.lease-duration", "3s",
-                    "maas.policies.lease-renew-deadline", "2s",
-                    "maas.policies.lease-retry-period", "200ms");
-        }
-    }
-
-    /** Every group of premium and enterprise is a Group object; partner's oidc-partners comes only from the identity provider. */
+    /**
+     * Every group of premium and enterprise is a Group object; partner's maas-admins is not one (as a group from
+     * the identity provider): the API server's token file gives it to its admin users.
+     */
     static final String TIERS = """
-            - {name: free, level: 0, groups: [system:authenticated]}
+            - {name: free, level: 0, groups: [system:authenticated], description: "%s"}
             - {name: premium, level: 1, groups: [premium-users, premium-contractors]}
-            - {name: partner, level: 1, groups: [partner-users, oidc-partners]}
+            - {name: partner, level: 1, groups: [partner-users, maas-admins]}
             - {name: enterprise, level: 2, groups: [enterprise-users]}
             """;
-    static final MaasIdentity IDENTITY = Identities.forGateway("maas-default-gateway");
+    static final MaasIdentity IDENTITY = Identities.forGateway(LeaderWork.GATEWAY);
     static final Duration WITHIN = Duration.ofSeconds(60);
-
-    @KubernetesTestServer
-    KubernetesApiStub api;
-
-    @Inject
-    TierCatalog catalog;
-
-    @Inject
-    GroupRevocationStarter starter;
+    private static final ControlPlane PLANE = ControlPlane.shared();
+    private static final KubernetesClient ADMIN = PLANE.admin();
+    private static final String REVOKED_PREMIUM = "maas_tokens_revoked_total{outcome=\"group_change\",tier=\"premium\"}";
 
     @Inject
     Leadership leadership;
@@ -74,107 +69,151 @@ class GroupRevocationTest {
     @Inject
     Informers informers;
 
-    @Inject
-    MeterRegistry registry;
-
     @BeforeEach
     void groupsAndTiers() {
         for (String group : List.of("premium-users", "premium-contractors", "partner-users", "enterprise-users")) {
-            if (GroupFixtures.group(api.client(), group).get() == null) {
-                GroupFixtures.setUsers(api.client(), group);
+            if (GroupFixtures.group(ADMIN, group).get() == null) {
+                GroupFixtures.setUsers(ADMIN, group);
             }
         }
-        catalog.apply(TIERS, "test");
         await("leads, and the Groups are listed").atMost(WITHIN).until(() -> leadership.isLeader()
                 && informers.states().stream().anyMatch(s -> s.name().equals("openshift-groups") && s.synced()));
+        tiers(TIERS);
+        TokenChecks.tierNamespace(IDENTITY.tierNamespace("premium"), Pool.PREMIUM); // for the sentinels
+        // What earlier tests left is judged now, not during this test's counts.
+        fullCheck();
+        settled();
     }
 
     @Test
-    void leavingPremiumUsersDeletesThePremiumAccountOnly() throws Exception {
-        join(api.client(), "premium-users", "alice");
-        join(api.client(), "premium-users", "bob");
-        String alice = mint(api.addUser("alice", "system:authenticated", "premium-users"));
-        String bob = mint(api.addUser("bob", "system:authenticated", "premium-users"));
-        GroupFixtures.managedAccount(api.client(), IDENTITY, "free", "alice"); // free holds system:authenticated
-        assertTrue(api.authenticates(alice, IDENTITY.audience()));
+    void leavingPremiumUsersDeletesThePremiumAccountOnly() {
+        ControlPlane.User alice = PLANE.user(Pool.PREMIUM);
+        ControlPlane.User bob = PLANE.user(Pool.PREMIUM);
+        join(ADMIN, "premium-users", alice.name());
+        join(ADMIN, "premium-users", bob.name());
+        String alicesToken = mint(alice);
+        String bobsToken = mint(bob);
+        TokenChecks.tierNamespace(IDENTITY.tierNamespace("free"), Pool.FREE);
+        GroupFixtures.managedAccount(ADMIN, IDENTITY, "free", alice.name()); // free holds system:authenticated
+        assertTrue(TokenChecks.authenticates(alicesToken, IDENTITY.audience()));
+        double revokedBefore = TokenChecks.metric(REVOKED_PREMIUM);
 
         try (LogCapture logs = LogCapture.start()) {
-            leave(api.client(), "premium-users", "alice");
+            leave(ADMIN, "premium-users", alice.name());
             await("alice's premium account is deleted").atMost(WITHIN)
-                    .until(() -> account(api.client(), IDENTITY, "premium", "alice") == null);
+                    .until(() -> account(ADMIN, IDENTITY, "premium", alice.name()) == null);
             assertTrue(logs.lines().stream().anyMatch(line -> line.contains("event=token_revoke reason=group_change"
-                    + " outcome=revoked user=\"alice\" tier=\"premium\" newTier=\"free\"")), logs.lines().toString());
+                    + " outcome=revoked user=\"" + alice.name() + "\" tier=\"premium\" newTier=\"free\"")),
+                    logs.lines().toString());
         }
-        assertFalse(api.authenticates(alice, IDENTITY.audience()), "her premium token fails review");
-        revoker().checkAll().get(30, TimeUnit.SECONDS);
-        assertNotNull(account(api.client(), IDENTITY, "free", "alice"), "free is still hers (system:authenticated)");
-        assertNotNull(account(api.client(), IDENTITY, "premium", "bob"), "bob is still in premium-users");
-        assertTrue(api.authenticates(bob, IDENTITY.audience()));
-        assertTrue(registry.counter("maas_tokens_revoked", "tier", "premium", "outcome", "group_change").count() >= 1);
+        assertEquals(1, TokenChecks.metric(REVOKED_PREMIUM) - revokedBefore, REVOKED_PREMIUM);
+        TokenChecks.awaitRefused(alicesToken, IDENTITY.audience());
+        fullCheck();
+        assertNotNull(account(ADMIN, IDENTITY, "free", alice.name()), "free is still hers (system:authenticated)");
+        assertNotNull(account(ADMIN, IDENTITY, "premium", bob.name()), "bob is still in premium-users");
+        assertTrue(TokenChecks.authenticates(bobsToken, IDENTITY.audience()));
     }
 
     @Test
     void aDeletedGroupRevokesItsMembers() {
-        join(api.client(), "premium-contractors", "dave");
-        String dave = mint(api.addUser("dave", "system:authenticated", "premium-contractors"));
-        GroupFixtures.group(api.client(), "premium-contractors").delete();
+        ControlPlane.User dave = PLANE.user(Pool.PREMIUM);
+        join(ADMIN, "premium-contractors", dave.name());
+        String token = mint(dave);
+        assertTrue(TokenChecks.authenticates(token, IDENTITY.audience()));
+        GroupFixtures.group(ADMIN, "premium-contractors").delete();
         await("dave's premium account is deleted").atMost(WITHIN)
-                .until(() -> account(api.client(), IDENTITY, "premium", "dave") == null);
-        assertFalse(api.authenticates(dave, IDENTITY.audience()));
+                .until(() -> account(ADMIN, IDENTITY, "premium", dave.name()) == null);
+        TokenChecks.awaitRefused(token, IDENTITY.audience());
     }
 
     @Test
-    void aUserInTwoGroupsLosingOneKeepsTheHigherTierUntilSheLosesItToo() throws Exception {
-        join(api.client(), "premium-users", "erin");
-        join(api.client(), "enterprise-users", "erin");
-        String erin = mint(api.addUser("erin", "system:authenticated", "premium-users", "enterprise-users"));
-        assertNotNull(account(api.client(), IDENTITY, "enterprise", "erin"), "the highest level wins");
+    void aUserInTwoGroupsLosingOneKeepsTheHigherTierUntilSheLosesItToo() {
+        ControlPlane.User erin = PLANE.logins(Pool.MOVER).get(2); // premium-users and enterprise-users
+        join(ADMIN, "premium-users", erin.name());
+        join(ADMIN, "enterprise-users", erin.name());
+        String token = mint(erin);
+        assertNotNull(account(ADMIN, IDENTITY, "enterprise", erin.name()), "the highest level wins");
 
-        leave(api.client(), "premium-users", "erin");
-        await("the informer has seen it").atMost(WITHIN).until(() -> !revoker().groupsOf("erin").contains("premium-users"));
-        revoker().checkAll().get(30, TimeUnit.SECONDS); // after the event's own check (one thread, in order)
-        assertNotNull(account(api.client(), IDENTITY, "enterprise", "erin"), "still in enterprise-users");
-        assertTrue(api.authenticates(erin, IDENTITY.audience()));
+        leave(ADMIN, "premium-users", erin.name());
+        settled();
+        assertNotNull(account(ADMIN, IDENTITY, "enterprise", erin.name()), "still in enterprise-users");
+        assertTrue(TokenChecks.authenticates(token, IDENTITY.audience()));
 
-        join(api.client(), "premium-users", "erin");
-        leave(api.client(), "enterprise-users", "erin");
+        join(ADMIN, "premium-users", erin.name());
+        leave(ADMIN, "enterprise-users", erin.name());
         await("enterprise is no longer hers: her tier is premium now").atMost(WITHIN)
-                .until(() -> account(api.client(), IDENTITY, "enterprise", "erin") == null);
-        assertFalse(api.authenticates(erin, IDENTITY.audience()));
+                .until(() -> account(ADMIN, IDENTITY, "enterprise", erin.name()) == null);
+        TokenChecks.awaitRefused(token, IDENTITY.audience());
     }
 
     @Test
     void aTierConfigMovingAGroupRevokesItsMembersOldTierAccounts() {
-        join(api.client(), "premium-users", "frank");
-        String frank = mint(api.addUser("frank", "system:authenticated", "premium-users"));
+        ControlPlane.User frank = PLANE.user(Pool.PREMIUM);
+        join(ADMIN, "premium-users", frank.name());
+        String token = mint(frank);
+        assertTrue(TokenChecks.authenticates(token, IDENTITY.audience()));
         try (LogCapture logs = LogCapture.start()) {
-            catalog.apply(TIERS.replace("[premium-users, premium-contractors]", "[premium-contractors]")
-                    .replace("[enterprise-users]", "[enterprise-users, premium-users]"), "test: premium-users moved");
+            tiers(TIERS.replace("[premium-users, premium-contractors]", "[premium-contractors]")
+                    .replace("[enterprise-users]", "[enterprise-users, premium-users]"));
             await("frank's premium account is deleted").atMost(WITHIN)
-                    .until(() -> account(api.client(), IDENTITY, "premium", "frank") == null);
+                    .until(() -> account(ADMIN, IDENTITY, "premium", frank.name()) == null);
             assertTrue(logs.lines().stream().anyMatch(line -> line.contains("reason=group_change outcome=revoked"
-                    + " user=\"frank\" tier=\"premium\" newTier=\"enterprise\"")), logs.lines().toString());
+                    + " user=\"" + frank.name() + "\" tier=\"premium\" newTier=\"enterprise\"")), logs.lines().toString());
         }
-        assertFalse(api.authenticates(frank, IDENTITY.audience()));
+        TokenChecks.awaitRefused(token, IDENTITY.audience());
     }
 
     @Test
-    void aTierWithAGroupThatIsNoGroupObjectNeverRevokes() throws Exception {
-        join(api.client(), "partner-users", "gina");
-        String gina = mint(api.addUser("gina", "system:authenticated", "partner-users", "oidc-partners"));
-        leave(api.client(), "partner-users", "gina"); // she may still be in oidc-partners: unknowable
-        await("the informer has seen it").atMost(WITHIN).until(() -> revoker().groupsOf("gina").isEmpty());
-        revoker().checkAll().get(30, TimeUnit.SECONDS);
-        assertNotNull(account(api.client(), IDENTITY, "partner", "gina"));
-        assertTrue(api.authenticates(gina, IDENTITY.audience()));
+    void aTierWithAGroupThatIsNoGroupObjectNeverRevokes() {
+        ControlPlane.User gina = PLANE.user(Pool.ADMIN); // maas-admins: partner, from the identity provider
+        join(ADMIN, "partner-users", gina.name());
+        String token = mint(gina);
+        assertNotNull(account(ADMIN, IDENTITY, "partner", gina.name()));
+        leave(ADMIN, "partner-users", gina.name()); // she may still be in maas-admins: unknowable
+        settled();
+        fullCheck();
+        assertNotNull(account(ADMIN, IDENTITY, "partner", gina.name()));
+        assertTrue(TokenChecks.authenticates(token, IDENTITY.audience()));
     }
 
-    private GroupRevoker revoker() {
-        return starter.revoker().orElseThrow();
+    /**
+     * Every Group event delivered before now has been handled: a sentinel leaves premium-users in a later event,
+     * and the revoker, one thread in event order, revokes its account after the earlier events' checks.
+     */
+    private static void settled() {
+        String sentinel = "sentinel-" + UUID.randomUUID();
+        join(ADMIN, "premium-users", sentinel); // in the Group before the account exists: no check may revoke it early
+        GroupFixtures.managedAccount(ADMIN, IDENTITY, "premium", sentinel);
+        leave(ADMIN, "premium-users", sentinel);
+        await("a later Group event is handled").atMost(WITHIN)
+                .until(() -> account(ADMIN, IDENTITY, "premium", sentinel) == null);
     }
 
-    private static String mint(String bearer) {
-        return given().header("Authorization", "Bearer " + bearer).contentType(ContentType.JSON).body("{}")
+    /**
+     * A full check of every account has run since now (what a resync does): a tier config change asks for one,
+     * and a sentinel premium account in no Group, which no event names, goes only in a full check.
+     */
+    private static void fullCheck() {
+        String sentinel = "sentinel-" + UUID.randomUUID();
+        GroupFixtures.managedAccount(ADMIN, IDENTITY, "premium", sentinel);
+        tiers(TIERS);
+        await("a full check ran").atMost(WITHIN).until(() -> account(ADMIN, IDENTITY, "premium", sentinel) == null);
+    }
+
+    /** Writes the tier ConfigMap (with a fresh marker, so it always changes) and waits until maas-api serves it. */
+    static void tiers(String template) {
+        String marker = "config " + UUID.randomUUID();
+        ADMIN.configMaps().inNamespace(LeaderWork.NAMESPACE).withName("tier-to-group-mapping")
+                .edit(map -> {
+                    map.getData().put("tiers", template.formatted(marker));
+                    return map;
+                });
+        await("maas-api serves the tier config").atMost(WITHIN).until(() -> given().get("/v1/tiers").then()
+                .statusCode(200).extract().jsonPath().getList("description").contains(marker));
+    }
+
+    private static String mint(ControlPlane.User user) {
+        return given().auth().oauth2(user.token()).contentType(ContentType.JSON).body("{}")
                 .post("/v1/tokens").then().statusCode(201).extract().path("token");
     }
 }

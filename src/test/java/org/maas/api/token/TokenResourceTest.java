@@ -18,10 +18,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
@@ -45,26 +45,39 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.maas.api.identity.MaasIdentity;
+import org.maas.api.testing.ControlPlane;
+import org.maas.api.testing.ControlPlane.Pool;
+import org.maas.api.testing.ControlPlaneResource;
 import org.maas.api.testing.Identities;
-import org.maas.api.testing.KubernetesApiStub;
-import org.maas.api.testing.KubernetesApiStubResource;
 import org.maas.api.testing.LogCapture;
 
+/**
+ * Mint and revoke on the real control plane, maas-api as its own ServiceAccount with the shipped RBAC: every
+ * token is checked by a real TokenReview with the gateway's audience, every user is a static user of the API
+ * server (groups from its token file, plus system:authenticated, which the API server adds to everyone).
+ */
 @QuarkusTest
-@WithTestResource(KubernetesApiStubResource.class)
+@WithTestResource(value = ControlPlaneResource.class, initArgs = {
+        @ResourceArg(name = "namespace", value = TokenResourceTest.NAMESPACE),
+        @ResourceArg(name = "gateway", value = TokenResourceTest.GATEWAY)})
 class TokenResourceTest {
 
-    private static final MaasIdentity IDENTITY = Identities.forGateway("maas-default-gateway");
+    /** The boot of ShippedRbacTokensTest, ApiKeyResourceTest and AdminResourceTest too: one start for all four. */
+    static final String NAMESPACE = "maas-api-rbac-tokens";
+    static final String GATEWAY = "rbac-tokens-gw";
+    private static final MaasIdentity IDENTITY = Identities.forGateway(GATEWAY);
     private static final String AUDIENCE = IDENTITY.audience();
-    private static final String FREE = "maas-default-gateway-tier-free";
-    private static final String PREMIUM = "maas-default-gateway-tier-premium";
-    private static final String ENTERPRISE = "maas-default-gateway-tier-enterprise";
+    private static final String FREE = IDENTITY.tierNamespace("free");
+    private static final String PREMIUM = IDENTITY.tierNamespace("premium");
+    private static final String ENTERPRISE = IDENTITY.tierNamespace("enterprise");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Generous bound for the informers to see a change: a condition, not a timing assertion. */
     private static final Duration INFORMERS = Duration.ofSeconds(20);
-
-    @KubernetesTestServer
-    KubernetesApiStub api;
+    private static final ControlPlane PLANE = ControlPlane.shared();
+    /** For the bad-input cases: never minted for, so that nothing of theirs may exist. */
+    private static final ControlPlane.User NEVER_MINTS = PLANE.user(Pool.FREE);
+    /** For the many expirations: one user, many mints. */
+    private static final ControlPlane.User EXPIRY = PLANE.user(Pool.FREE);
 
     @Inject
     ManagedObjectCache cache;
@@ -75,73 +88,89 @@ class TokenResourceTest {
     // --- mint ---
 
     @Test
-    void mintForANewUserCreatesTheNamespaceAndServiceAccountAndAGatewayToken() throws Exception {
-        String bearer = api.addUser("Alice@Example.com", "system:authenticated");
-        String account = IDENTITY.serviceAccountName("Alice@Example.com");
+    void mintForANewUserCreatesTheNamespaceAndServiceAccountAndAGatewayToken() {
+        ControlPlane.User user = PLANE.user(Pool.FREE);
+        String account = IDENTITY.serviceAccountName(user.name());
 
-        ValidatableResponse minted = mint(bearer, null).statusCode(201).contentType(ContentType.JSON)
+        ValidatableResponse minted = mint(user.token(), null).statusCode(201).contentType(ContentType.JSON)
                 .body("expiration", equalTo("4h")).body("jti", notNullValue());
         long expiresAt = minted.extract().jsonPath().getLong("expiresAt");
         long issuedAt = minted.extract().jsonPath().getLong("issuedAt");
         String token = minted.extract().path("token");
         assertEquals(4 * 3600, expiresAt - issuedAt);
 
-        JsonNode claims = claims(token);
-        assertEquals(List.of(AUDIENCE), List.of(claims.path("aud").get(0).asText()));
+        JsonNode claims = TokenChecks.claims(token);
+        assertEquals(AUDIENCE, claims.path("aud").get(0).asText());
         assertEquals(1, claims.path("aud").size());
         assertEquals("system:serviceaccount:" + FREE + ":" + account, claims.path("sub").asText());
         assertEquals(expiresAt, claims.path("exp").asLong());
         assertEquals(issuedAt, claims.path("iat").asLong());
         assertEquals(minted.extract().path("jti"), claims.path("jti").asText());
 
-        Namespace namespace = api.client().namespaces().withName(FREE).get();
-        assertEquals(Map.of("app.kubernetes.io/managed-by", "maas-api", "maas.opendatahub.io/tier", "free"),
-                namespace.getMetadata().getLabels());
-        ServiceAccount sa = api.client().serviceAccounts().inNamespace(FREE).withName(account).get();
+        Namespace namespace = PLANE.admin().namespaces().withName(FREE).get();
+        assertEquals(Map.of("app.kubernetes.io/managed-by", "maas-api", "maas.opendatahub.io/tier", "free",
+                "kubernetes.io/metadata.name", FREE), namespace.getMetadata().getLabels(), "the last one is the API server's");
+        ServiceAccount sa = PLANE.admin().serviceAccounts().inNamespace(FREE).withName(account).get();
         assertEquals(Map.of("app.kubernetes.io/managed-by", "maas-api", "maas.opendatahub.io/tier", "free"),
                 sa.getMetadata().getLabels());
-        assertEquals("Alice@Example.com", sa.getMetadata().getAnnotations().get("maas.opendatahub.io/username"));
+        assertEquals(user.name(), sa.getMetadata().getAnnotations().get("maas.opendatahub.io/username"));
 
-        assertTrue(api.authenticates(token, AUDIENCE), "the gateway accepts the token");
-        assertFalse(api.authenticates(token, KubernetesApiStub.API_AUDIENCE), "the token is no cluster credential");
+        assertTrue(TokenChecks.authenticates(token, AUDIENCE), "the gateway accepts the token");
+        assertFalse(TokenChecks.authenticates(token, null), "the token is no cluster credential");
     }
 
+    /**
+     * The account in the informer cache: a repeat mint is one TokenRequest, no read or create of the namespace or
+     * the account. Counted by the API server itself, only the verbs and resources a mint could use (informers'
+     * relists are LISTs, their watches WATCHes: they never count here).
+     */
     @Test
     void aRepeatMintIsExactlyOneApiCall() {
-        String bearer = api.addUser("repeat-user", "system:authenticated", "premium-users");
-        String account = IDENTITY.serviceAccountName("repeat-user");
-        mint(bearer, null).statusCode(201);
+        ControlPlane.User user = PLANE.user(Pool.PREMIUM);
+        String account = IDENTITY.serviceAccountName(user.name());
+        mint(user.token(), null).statusCode(201);
         await("the informer cache holds the account").atMost(INFORMERS)
                 .until(() -> cache.serviceAccount(PREMIUM, account).isPresent());
 
-        int before = api.requests().size();
-        mint(bearer, "{\"expiration\": \"1h\"}").statusCode(201).body("expiration", equalTo("1h"));
-        List<String> calls = api.requests().subList(before, api.requests().size()).stream()
-                .filter(call -> !call.contains("watch=true")).toList(); // informers' long-lived watches
-        assertEquals(List.of("POST /api/v1/namespaces/" + PREMIUM + "/serviceaccounts/" + account + "/token"), calls);
+        Map<String, Long> before = mintCalls();
+        mint(user.token(), "{\"expiration\": \"1h\"}").statusCode(201).body("expiration", equalTo("1h"));
+        Map<String, Long> after = mintCalls();
+        Map<String, Long> made = new java.util.TreeMap<>();
+        after.forEach((call, count) -> made.put(call, count - before.get(call)));
+        assertEquals(Map.of("GET namespaces", 0L, "POST namespaces", 0L, "GET serviceaccounts", 0L,
+                "POST serviceaccounts", 0L, "POST serviceaccounts/token", 1L), made);
+    }
+
+    private static Map<String, Long> mintCalls() {
+        return Map.of("GET namespaces", TokenChecks.apiServerRequests("GET", "namespaces", ""),
+                "POST namespaces", TokenChecks.apiServerRequests("POST", "namespaces", ""),
+                "GET serviceaccounts", TokenChecks.apiServerRequests("GET", "serviceaccounts", ""),
+                "POST serviceaccounts", TokenChecks.apiServerRequests("POST", "serviceaccounts", ""),
+                "POST serviceaccounts/token", TokenChecks.apiServerRequests("POST", "serviceaccounts", "token"));
     }
 
     @Test
     void aTierChangeDeletesTheAccountInTheOldTier() {
-        String asFree = api.addUser("bob", "system:authenticated");
-        String asPremium = api.addUser("bob", "system:authenticated", "premium-users"); // joined premium, new login
-        String account = IDENTITY.serviceAccountName("bob");
+        List<ControlPlane.User> logins = PLANE.logins(Pool.MOVER); // free, then premium-users: a new login
+        ControlPlane.User asFree = logins.get(0);
+        ControlPlane.User asPremium = logins.get(1);
+        String account = IDENTITY.serviceAccountName(asFree.name());
 
-        String freeToken = mint(asFree, null).statusCode(201).extract().path("token");
+        String freeToken = mint(asFree.token(), null).statusCode(201).extract().path("token");
         await("the informer cache holds the account").atMost(INFORMERS)
                 .until(() -> cache.serviceAccount(FREE, account).isPresent());
-        String premiumToken = mint(asPremium, null).statusCode(201).extract().path("token");
+        String premiumToken = mint(asPremium.token(), null).statusCode(201).extract().path("token");
 
-        assertEquals(PREMIUM, claims(premiumToken).path("kubernetes.io").path("namespace").asText());
-        assertNull(api.client().serviceAccounts().inNamespace(FREE).withName(account).get());
-        assertNotNull(api.client().serviceAccounts().inNamespace(PREMIUM).withName(account).get());
-        assertFalse(api.authenticates(freeToken, AUDIENCE), "old-tier tokens stop working");
-        assertTrue(api.authenticates(premiumToken, AUDIENCE));
+        assertEquals(PREMIUM, TokenChecks.claims(premiumToken).path("kubernetes.io").path("namespace").asText());
+        assertNull(PLANE.admin().serviceAccounts().inNamespace(FREE).withName(account).get());
+        assertNotNull(PLANE.admin().serviceAccounts().inNamespace(PREMIUM).withName(account).get());
+        TokenChecks.awaitRefused(freeToken, AUDIENCE);
+        assertTrue(TokenChecks.authenticates(premiumToken, AUDIENCE));
     }
 
     @Test
     void concurrentFirstMintsMakeOneAccountAndATokenEach() throws Exception {
-        String bearer = api.addUser("carol", "system:authenticated", "enterprise-users");
+        ControlPlane.User user = PLANE.user(Pool.ENTERPRISE);
         int threads = 20;
         HttpClient http = HttpClient.newHttpClient();
         CountDownLatch start = new CountDownLatch(1);
@@ -149,7 +178,7 @@ class TokenResourceTest {
         for (int i = 0; i < threads; i++) {
             calls.add(() -> {
                 start.await();
-                return http.send(HttpRequest.newBuilder(tokens).header("Authorization", "Bearer " + bearer)
+                return http.send(HttpRequest.newBuilder(tokens).header("Authorization", "Bearer " + user.token())
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             });
         }
@@ -165,13 +194,12 @@ class TokenResourceTest {
                 minted.add(JSON.readTree(response.body()).path("token").asText());
             }
             assertEquals(threads, minted.size());
-            minted.forEach(token -> assertTrue(api.authenticates(token, AUDIENCE)));
+            minted.forEach(token -> assertTrue(TokenChecks.authenticates(token, AUDIENCE)));
         } finally {
             pool.shutdownNow();
         }
-        String account = IDENTITY.serviceAccountName("carol");
-        List<ServiceAccount> accounts = api.client().serviceAccounts().inAnyNamespace()
-                .withField("metadata.name", account).list().getItems();
+        List<ServiceAccount> accounts = PLANE.admin().serviceAccounts().inAnyNamespace()
+                .withField("metadata.name", IDENTITY.serviceAccountName(user.name())).list().getItems();
         assertEquals(1, accounts.size());
         assertEquals(ENTERPRISE, accounts.get(0).getMetadata().getNamespace());
     }
@@ -185,10 +213,11 @@ class TokenResourceTest {
             "{\"expiration\": null}        | 4h | 14400",
             "{}                            | 4h | 14400"})
     void acceptsExpirationsInRange(String body, String expiration, long seconds) {
-        String bearer = api.addUser("expiry-user", "system:authenticated");
-        ValidatableResponse minted = mint(bearer, body).statusCode(201).body("expiration", equalTo(expiration));
-        assertEquals(seconds, minted.extract().jsonPath().getLong("expiresAt")
-                - minted.extract().jsonPath().getLong("issuedAt"));
+        ValidatableResponse minted = mint(EXPIRY.token(), body).statusCode(201).body("expiration", equalTo(expiration));
+        long expiresAt = minted.extract().jsonPath().getLong("expiresAt");
+        assertEquals(seconds, expiresAt - minted.extract().jsonPath().getLong("issuedAt"));
+        JsonNode claims = TokenChecks.claims(minted.extract().path("token"));
+        assertEquals(seconds, claims.path("exp").asLong() - claims.path("iat").asLong(), "what the API server granted");
     }
 
     @ParameterizedTest
@@ -197,48 +226,31 @@ class TokenResourceTest {
             "{\"expiration\": 1E400}", "{\"expiration\": \"\"}", "{\"expiration\": {}}",
             "{\"expiration\": [\"4h\"]}", "{\"expiration\": 2592001}"})
     void rejectsBadExpirationsWithTheRangeAndFormat(String body) {
-        String bearer = api.addUser("bad-expiry-user", "system:authenticated");
-        mint(bearer, body).statusCode(400).contentType(ContentType.JSON).body("error", equalTo("bad_request"))
+        mint(NEVER_MINTS.token(), body).statusCode(400).contentType(ContentType.JSON).body("error", equalTo("bad_request"))
                 .body("message", containsString("between 10m and 720h"))
                 .body("message", containsString("\"2h30m\""));
-        assertNull(api.client().serviceAccounts().inNamespace(FREE)
-                .withName(IDENTITY.serviceAccountName("bad-expiry-user")).get(), "nothing half-created");
+        assertNothingOf(NEVER_MINTS);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"{\"expiration\": \"4h\", \"tier\": \"enterprise\"}", "[]", "\"4h\"", "{\"expiration\": "})
     void rejectsUnknownFieldsAndMalformedBodies(String body) {
-        mint(api.addUser("malformed-user", "system:authenticated"), body).statusCode(400)
-                .contentType(ContentType.JSON).body("error", equalTo("bad_request"));
+        mint(NEVER_MINTS.token(), body).statusCode(400).contentType(ContentType.JSON).body("error", equalTo("bad_request"));
+        assertNothingOf(NEVER_MINTS);
     }
 
     @Test
     void aBodyThatIsNotJsonIs415() {
-        given().header("Authorization", "Bearer " + api.addUser("form-user", "system:authenticated"))
+        given().header("Authorization", "Bearer " + NEVER_MINTS.token())
                 .contentType(ContentType.URLENC).body("expiration=4h").when().post(tokens).then().statusCode(415)
                 .contentType(ContentType.JSON).body("error", equalTo("unsupported_media_type"));
+        assertNothingOf(NEVER_MINTS);
     }
 
-    @Test
-    void theGrantedExpiryWinsOverTheRequestedOne() {
-        api.capTokenExpiration(Duration.ofHours(1)); // like --service-account-max-token-expiration
-        try {
-            ValidatableResponse minted = mint(api.addUser("capped-user", "system:authenticated"), "{\"expiration\": \"4h\"}")
-                    .statusCode(201).body("expiration", equalTo("1h"));
-            long expiresAt = minted.extract().jsonPath().getLong("expiresAt");
-            assertEquals(3600, expiresAt - minted.extract().jsonPath().getLong("issuedAt"));
-            assertEquals(expiresAt, claims(minted.extract().path("token")).path("exp").asLong());
-        } finally {
-            api.capTokenExpiration(null);
-        }
-    }
-
-    @Test
-    void aUserWithoutATierIsForbiddenAndToldTheGroups() {
-        mint(api.addUser("contractor", "contractors"), null).statusCode(403).body("error", equalTo("forbidden"))
-                .body("message", containsString("[contractors]"));
-        assertTrue(api.client().serviceAccounts().inAnyNamespace()
-                .withField("metadata.name", IDENTITY.serviceAccountName("contractor")).list().getItems().isEmpty());
+    private static void assertNothingOf(ControlPlane.User user) {
+        assertTrue(PLANE.admin().serviceAccounts().inAnyNamespace()
+                .withField("metadata.name", IDENTITY.serviceAccountName(user.name())).list().getItems().isEmpty(),
+                "nothing half-created");
     }
 
     // --- who is calling ---
@@ -258,34 +270,36 @@ class TokenResourceTest {
 
     @Test
     void spoofedHeadersNextToAValidBearerAreIgnored() {
-        String bearer = api.addUser("mallory", "system:authenticated");
-        String token = given().header("Authorization", "Bearer " + bearer).header("X-MaaS-Username", "admin")
+        ControlPlane.User user = PLANE.user(Pool.FREE);
+        String token = given().header("Authorization", "Bearer " + user.token()).header("X-MaaS-Username", "admin")
                 .header("X-MaaS-Group", "enterprise-users")
                 .when().post(tokens).then().statusCode(201).extract().path("token");
-        assertEquals("system:serviceaccount:" + FREE + ":" + IDENTITY.serviceAccountName("mallory"),
-                claims(token).path("sub").asText());
+        assertEquals("system:serviceaccount:" + FREE + ":" + IDENTITY.serviceAccountName(user.name()),
+                TokenChecks.claims(token).path("sub").asText());
     }
 
     @Test
     void aMintedTokenCannotMintOrRevoke() {
-        String minted = mint(api.addUser("dana", "system:authenticated"), null).statusCode(201).extract().path("token");
+        String minted = mint(PLANE.user(Pool.FREE).token(), null).statusCode(201).extract().path("token");
         mint(minted, null).statusCode(403).body("error", equalTo("forbidden"))
                 .body("message", equalTo("this is a token maas-api issued (a MaaS token or API key); it cannot mint"
                         + " tokens. Use your own cluster identity (for example `oc whoami -t` or `kubectl create token`)"));
         given().header("Authorization", "Bearer " + minted).when().delete(tokens).then().statusCode(403)
                 .body("message", startsWith("this is a token maas-api issued (a MaaS token or API key); it cannot"
                         + " revoke tokens. "));
-        assertTrue(api.authenticates(minted, AUDIENCE), "refusing is not revoking");
+        assertTrue(TokenChecks.authenticates(minted, AUDIENCE), "refusing is not revoking");
     }
 
     @Test
     void aServiceAccountTokenOfATierNamespaceIsRefusedEvenForTheApiAudience() {
-        // e.g. `kubectl create token -n maas-default-gateway-tier-free <account>`, bound to the API server
-        String account = IDENTITY.serviceAccountName("erin");
-        mint(api.addUser("erin", "system:authenticated"), null).statusCode(201);
-        String clusterToken = api.client().serviceAccounts().inNamespace(FREE).withName(account).tokenRequest(
+        // e.g. `kubectl create token -n <tier namespace> <account>`, bound to the API server
+        ControlPlane.User user = PLANE.user(Pool.FREE);
+        mint(user.token(), null).statusCode(201);
+        String clusterToken = PLANE.admin().serviceAccounts().inNamespace(FREE)
+                .withName(IDENTITY.serviceAccountName(user.name())).tokenRequest(
                 new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
                         .withExpirationSeconds(3600L).endSpec().build()).getStatus().getToken();
+        assertTrue(TokenChecks.authenticates(clusterToken, null), "a cluster credential");
         mint(clusterToken, null).statusCode(403).body("message", containsString("own cluster identity"));
     }
 
@@ -293,29 +307,34 @@ class TokenResourceTest {
 
     @Test
     void revokeDeletesTheUsersAccountsInEveryTierNamespaceAndNoOneElses() {
-        String bearer = api.addUser("frank", "system:authenticated");
-        String account = IDENTITY.serviceAccountName("frank");
-        String token = mint(bearer, null).statusCode(201).extract().path("token");
-        // A leftover in another tier namespace, and an account of the same name that is not frank's.
-        api.client().serviceAccounts().inNamespace(PREMIUM).resource(account(PREMIUM, account, "frank")).create();
-        api.client().serviceAccounts().inNamespace(ENTERPRISE).resource(account(ENTERPRISE, account, "someone-else")).create();
+        ControlPlane.User user = PLANE.user(Pool.FREE);
+        String account = IDENTITY.serviceAccountName(user.name());
+        String token = mint(user.token(), null).statusCode(201).extract().path("token");
+        assertTrue(TokenChecks.authenticates(token, AUDIENCE));
+        // A leftover in another tier namespace, and an account of the same name that is not this user's.
+        TokenChecks.tierNamespace(PREMIUM, Pool.PREMIUM);
+        TokenChecks.tierNamespace(ENTERPRISE, Pool.ENTERPRISE);
+        PLANE.admin().serviceAccounts().inNamespace(PREMIUM).resource(account(PREMIUM, account, user.name())).create();
+        PLANE.admin().serviceAccounts().inNamespace(ENTERPRISE).resource(account(ENTERPRISE, account, "someone-else"))
+                .create();
 
-        given().header("Authorization", "Bearer " + bearer).when().delete(tokens).then().statusCode(204);
+        given().header("Authorization", "Bearer " + user.token()).when().delete(tokens).then().statusCode(204);
 
-        assertNull(api.client().serviceAccounts().inNamespace(FREE).withName(account).get());
-        assertNull(api.client().serviceAccounts().inNamespace(PREMIUM).withName(account).get());
-        assertNotNull(api.client().serviceAccounts().inNamespace(ENTERPRISE).withName(account).get());
-        assertFalse(api.authenticates(token, AUDIENCE), "revoked tokens stop working");
+        assertNull(PLANE.admin().serviceAccounts().inNamespace(FREE).withName(account).get());
+        assertNull(PLANE.admin().serviceAccounts().inNamespace(PREMIUM).withName(account).get());
+        assertNotNull(PLANE.admin().serviceAccounts().inNamespace(ENTERPRISE).withName(account).get());
+        TokenChecks.awaitRefused(token, AUDIENCE);
 
-        given().header("Authorization", "Bearer " + bearer).when().delete(tokens).then().statusCode(204);
-        String fresh = mint(bearer, null).statusCode(201).extract().path("token");
-        assertTrue(api.authenticates(fresh, AUDIENCE), "the next mint works again");
+        given().header("Authorization", "Bearer " + user.token()).when().delete(tokens).then().statusCode(204);
+        String fresh = mint(user.token(), null).statusCode(201).extract().path("token");
+        assertTrue(TokenChecks.authenticates(fresh, AUDIENCE), "the next mint works again");
     }
 
     @Test
     void concurrentMintsOfOneUserInTwoTiersLeaveAccountsInOneTierNamespace() throws Exception {
-        String premium = api.addUser("olga", "system:authenticated", "premium-users");
-        String free = api.addUser("olga", "system:authenticated");
+        List<ControlPlane.User> logins = PLANE.logins(Pool.MOVER);
+        String free = logins.get(0).token();
+        String premium = logins.get(1).token();
         int threads = 16;
         HttpClient http = HttpClient.newHttpClient();
         CountDownLatch start = new CountDownLatch(1);
@@ -337,8 +356,8 @@ class TokenResourceTest {
         } finally {
             pool.shutdownNow();
         }
-        List<String> namespaces = api.client().serviceAccounts().inAnyNamespace()
-                .withField("metadata.name", IDENTITY.serviceAccountName("olga")).list().getItems().stream()
+        List<String> namespaces = PLANE.admin().serviceAccounts().inAnyNamespace()
+                .withField("metadata.name", IDENTITY.serviceAccountName(logins.get(0).name())).list().getItems().stream()
                 .map(sa -> sa.getMetadata().getNamespace()).toList();
         assertEquals(1, namespaces.size(), "accounts in " + namespaces);
         assertTrue(List.of(FREE, PREMIUM).contains(namespaces.get(0)), namespaces.toString());
@@ -348,64 +367,76 @@ class TokenResourceTest {
 
     @Test
     void anAccountOfTheSameNameOwnedByAnotherUserIsAConflictNotAToken() {
-        String bearer = api.addUser("heidi", "system:authenticated");
-        String account = IDENTITY.serviceAccountName("heidi");
-        api.client().serviceAccounts().inNamespace(FREE).resource(new ServiceAccountBuilder().withNewMetadata()
-                .withName(account).withLabels(Map.of("app.kubernetes.io/managed-by", "maas-api",
-                        "maas.opendatahub.io/tier", "free"))
-                .withAnnotations(Map.of("maas.opendatahub.io/username", "someone-else")).endMetadata().build()).create();
+        ControlPlane.User user = PLANE.user(Pool.FREE);
+        TokenChecks.tierNamespace(FREE, Pool.FREE);
+        PLANE.admin().serviceAccounts().inNamespace(FREE)
+                .resource(account(FREE, IDENTITY.serviceAccountName(user.name()), "someone-else")).create();
         try (LogCapture log = LogCapture.start()) {
-            mint(bearer, null).statusCode(409).contentType(ContentType.JSON).body("error", equalTo("conflict"))
+            mint(user.token(), null).statusCode(409).contentType(ContentType.JSON).body("error", equalTo("conflict"))
                     .body("message", containsString("belongs to another user"))
                     .body("message", not(containsString("someone-else")));
             assertTrue(log.lines().stream().anyMatch(line -> line.contains("name collision")), "the log says why");
         }
     }
 
+    /** The API server refuses the TokenRequest (403, as for a missing RBAC grant): a 500 that says no more. */
     @Test
-    void anRbacDenialIsAnInternalErrorWithoutDetails() {
-        String bearer = api.addUser("grace", "system:authenticated");
-        api.forbid("POST", "/api/v1/namespaces/" + FREE + "/serviceaccounts/" + IDENTITY.serviceAccountName("grace") + "/token");
-        try (LogCapture log = LogCapture.start()) {
-            mint(bearer, null).statusCode(500).contentType(ContentType.JSON).body("error", equalTo("internal_error"))
-                    .body("message", containsString("logged"));
+    void aForbiddenTokenRequestIsAnInternalErrorWithoutDetails() {
+        ControlPlane.User user = PLANE.user(Pool.FREE);
+        String account = IDENTITY.serviceAccountName(user.name());
+        mint(user.token(), null).statusCode(201);
+        try (DeniedTokenRequests denied = new DeniedTokenRequests(FREE, account); LogCapture log = LogCapture.start()) {
+            await("the API server applies the policy").atMost(INFORMERS)
+                    .until(() -> mint(user.token(), null).extract().statusCode() == 500);
+            mint(user.token(), null).statusCode(500).contentType(ContentType.JSON).body("error", equalTo("internal_error"))
+                    .body("message", containsString("logged"))
+                    .body("message", not(containsString("denies")));
             assertTrue(log.lines().stream().anyMatch(line -> line.contains("not allowed to create serviceaccounts/token")),
-                    "the log names the missing permission");
-        } finally {
-            api.recover();
+                    "the log names the refused call: " + log.lines());
         }
+        await("the API server drops the policy").atMost(INFORMERS)
+                .until(() -> mint(user.token(), null).extract().statusCode() == 201);
     }
 
     @Test
     void oneAuditLinePerMintAndRevokeAndNeverAToken() {
-        String bearer = api.addUser("ivy \"quoted\"", "system:authenticated");
-        String account = IDENTITY.serviceAccountName("ivy \"quoted\"");
+        ControlPlane.User user = PLANE.user(Pool.FREE);
+        String account = IDENTITY.serviceAccountName(user.name());
         String token;
         List<String> lines;
         try (LogCapture log = LogCapture.start()) {
-            token = mint(bearer, null).statusCode(201).extract().path("token");
-            given().header("Authorization", "Bearer " + bearer).when().delete(tokens).then().statusCode(204);
+            token = mint(user.token(), null).statusCode(201).extract().path("token");
+            given().header("Authorization", "Bearer " + user.token()).when().delete(tokens).then().statusCode(204);
             lines = log.lines();
         }
         List<String> audit = lines.stream().filter(l -> l.startsWith("maas.audit ")).toList();
         assertEquals(2, audit.size(), audit.toString());
-        assertTrue(audit.get(0).contains("event=token_mint outcome=success user=\"ivy \\\"quoted\\\"\" tier=\"free\" namespace=\""
-                + FREE + "\" serviceAccount=\"" + account + "\" expiresAt=20"), audit.get(0));
+        assertTrue(audit.get(0).contains("event=token_mint outcome=success user=\"" + user.name() + "\" tier=\"free\""
+                + " namespace=\"" + FREE + "\" serviceAccount=\"" + account + "\" expiresAt=20"), audit.get(0));
         assertTrue(audit.get(1).contains("event=token_revoke outcome=success"), audit.get(1));
         for (String line : lines) {
-            assertFalse(line.contains(bearer) || line.contains(token), "a token was logged: " + line);
+            assertFalse(line.contains(user.token()) || line.contains(token), "a token was logged: " + line);
         }
     }
 
+    /** Deltas around the action: the counters are shared by the whole boot. */
     @Test
     void metricsCountMintsAndReviewCacheHits() {
-        String bearer = api.addUser("henry", "system:authenticated");
-        mint(bearer, null).statusCode(201);
-        mint(bearer, null).statusCode(201);
-        given().when().get("/q/metrics").then().statusCode(200)
-                .body(containsString("maas_tokens_minted_total{outcome=\"success\",tier=\"free\"}"))
-                .body(containsString("maas_token_review_cache_total{outcome=\"hit\"}"))
-                .body(containsString("maas_token_mint_seconds_count{outcome=\"success\"}"));
+        String minted = "maas_tokens_minted_total{outcome=\"success\",tier=\"free\"}";
+        String hits = "maas_token_review_cache_total{outcome=\"hit\"}";
+        String misses = "maas_token_review_cache_total{outcome=\"miss\"}";
+        String timed = "maas_token_mint_seconds_count{outcome=\"success\"}";
+        ControlPlane.User user = PLANE.user(Pool.FREE);
+        Map<String, Double> before = Map.of(minted, TokenChecks.metric(minted), hits, TokenChecks.metric(hits),
+                misses, TokenChecks.metric(misses), timed, TokenChecks.metric(timed));
+
+        mint(user.token(), null).statusCode(201); // reviewed: a miss
+        mint(user.token(), null).statusCode(201); // the same bearer again: a hit
+
+        assertEquals(2, TokenChecks.metric(minted) - before.get(minted), minted);
+        assertEquals(1, TokenChecks.metric(misses) - before.get(misses), misses);
+        assertEquals(1, TokenChecks.metric(hits) - before.get(hits), hits);
+        assertEquals(2, TokenChecks.metric(timed) - before.get(timed), timed);
     }
 
     @Test
@@ -433,12 +464,5 @@ class TokenResourceTest {
                 .withLabels(Map.of("app.kubernetes.io/managed-by", "maas-api", "maas.opendatahub.io/tier",
                         namespace.substring(namespace.lastIndexOf('-') + 1)))
                 .withAnnotations(Map.of("maas.opendatahub.io/username", owner)).endMetadata().build();
-    }
-
-    /** What the API server put in a token it issued: independent of how maas-api reads tokens. */
-    private JsonNode claims(String jwt) {
-        JsonNode claims = api.issuedClaims(jwt);
-        assertNotNull(claims, "not a token the API server issued");
-        return claims;
     }
 }

@@ -1,0 +1,25 @@
+package org.maas.api.token;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.Map;
+
+/**
+ * The boot of the leader-only work on tokens and keys (GroupRevocationTest, ExpiredKeyCleanupTest share it):
+ * group revocation on (with overlays/group-revocation's RBAC), the expired-key cleanup every second, and a short
+ * Lease so that a replica leads soon after start.
+ */
+public class LeaderWork implements QuarkusTestProfile {
+
+    static final String NAMESPACE = "maas-api-leader-work";
+    static final String GATEWAY = "leader-work-gw";
+    static final String OVERLAYS = "group-revocation";
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("maas.revocation.on-group-change", "on",
+                "maas.api-keys.cleanup-interval", "1s",
+                "maas.policies.lease-duration", "3s",
+                "maas.policies.lease-renew-deadline", "2s",
+                "maas.policies.lease-retry-period", "200ms");
+    }
+}
