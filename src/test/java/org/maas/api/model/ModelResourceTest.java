@@ -6,7 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -261,13 +261,13 @@ class ModelResourceTest {
     Set<String> ids(String bearer, String namespace) {
         List<Map<String, Object>> data = given().header("Authorization", "Bearer " + bearer).get("/v1/models")
                 .then().statusCode(200).extract().jsonPath().getList("data");
+        assertNotNull(data, "data is a list, never absent or null");
         Set<String> ids = new TreeSet<>();
         for (Map<String, Object> model : data) {
             if (namespace.equals(model.get("owned_by"))) {
                 ids.add((String) model.get("id"));
             }
         }
-        assertFalse(data == null, "data is never null");
         return ids;
     }
 }
