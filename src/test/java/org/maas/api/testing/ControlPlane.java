@@ -294,4 +294,14 @@ public final class ControlPlane {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * A client authenticated as {@code token} (say, from {@link #maasApi}), for code under test that is built
+     * without Quarkus; {@code userAgent} tells replicas apart in the API server's audit and managedFields.
+     */
+    public KubernetesClient clientAs(String token, String namespace, String userAgent) {
+        return new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty())
+                .withMasterUrl(apiUrl).withCaCertFile(caCertificate().toString()).withOauthToken(token)
+                .withNamespace(namespace).withUserAgent(userAgent).build()).build();
+    }
 }
