@@ -11,7 +11,7 @@ OPENAPI := target/openapi/openapi.yaml
 JAR := target/quarkus-app/quarkus-run.jar
 LINT := tools/openapi-lint
 
-.PHONY: run demo test lint-openapi build bench bench-mint bench-models bench-faults policies manifests deploy clean help
+.PHONY: run demo test lint-openapi build bench bench-mint bench-models bench-memory bench-faults policies manifests deploy clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ bench: build ## measure the tier lookup against baselines, then token mints and 
 
 bench-mint: build ## measure only token mints against a real kube-apiserver (tools/control-plane), with a direct TokenRequest as baseline; writes bench-results/mint/
 	bench/mint.sh
+
+bench-memory: build ## measure only the RSS of the jar (deployment's options) under a stress profile against a real kube-apiserver; fails when the peak passes the Deployment's memory request; writes bench-results/memory/
+	bench/memory.sh
 
 bench-models: build ## measure only GET /v1/models (1,000 models, 100 visible) against a Kubernetes API stub; writes bench-results/models/
 	bench/models.sh

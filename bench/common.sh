@@ -48,3 +48,56 @@ jit_ticks() {
   done
   echo "$total"
 }
+
+# Starts a control plane (tools/control-plane) in $1 and seeds maas-api's shipped manifests (MANIFEST:
+# namespace, ServiceAccount, tier ConfigMap, RBAC; no Deployment, no Gateway API / Kuadrant objects: their
+# CRDs are not installed here). Writes a kubeconfig for maas-api's own ServiceAccount to $2, so that the jar
+# runs with exactly the RBAC it ships. Sets KUBE_API, KUBE_BIN, KUBECTL, PKI, SA_TOKEN, APISERVER_PID,
+# ETCD_PID, KCM_PID. The caller stops the plane (tools/control-plane/control-plane.sh stop $1).
+start_plane_for_maas_api() {
+  local plane=$1 kubeconfig=$2 manifest=target/kubernetes/kubernetes.json seed
+  [ -f "$manifest" ] || die "$manifest missing: run 'make build'"
+  mkdir -p "$plane"
+  tools/control-plane/control-plane.sh start "$plane" > /dev/null 2> "$plane/start.err" \
+    || die "the control plane did not start: $(tail -5 "$plane/start.err")"
+  # shellcheck disable=SC1091
+  . "$plane/env"
+  case $KUBE_API in https://127.0.0.1:*) ;; *) die "the API server is not on loopback: $KUBE_API" ;; esac
+  KUBECTL="$KUBE_BIN/kubectl --kubeconfig $plane/admin.kubeconfig"
+  PKI=$plane/pki
+  APISERVER_PID=$(cat "$plane/kube-apiserver.pid")
+  ETCD_PID=$(cat "$plane/etcd.pid")
+  KCM_PID=$(cat "$plane/kube-controller-manager.pid")
+  seed=$plane/seed.json
+  jq -c '.[] | select(.apiVersion | test("^(v1|rbac\\.authorization\\.k8s\\.io/v1|networking\\.k8s\\.io/v1)$"))' \
+    "$manifest" > "$seed"
+  # shellcheck disable=SC2086 # KUBECTL is a command line
+  $KUBECTL apply --request-timeout=30s --server-side --field-manager=bench -f "$seed" > "$plane/seed.txt" 2>&1 \
+    || die "seeding the cluster failed: $(cat "$plane/seed.txt")"
+  # shellcheck disable=SC2086
+  SA_TOKEN=$($KUBECTL create token --request-timeout=30s maas-api -n maas-api --duration=24h) \
+    || die "no token for maas-api/maas-api"
+  (umask 077 && cat > "$kubeconfig" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+clusters:
+- name: bench
+  cluster:
+    server: $KUBE_API
+    certificate-authority: $(cd "$PKI" && pwd)/ca.crt
+users:
+- name: maas-api
+  user:
+    token: $SA_TOKEN
+contexts:
+- name: maas-api
+  context: {cluster: bench, user: maas-api, namespace: maas-api}
+current-context: maas-api
+KUBECONFIG
+)
+}
+
+# The token of a static user of the control plane in $1 (tools/control-plane's users.csv).
+user_token() {
+  awk -F, -v u="$2" '$2 == u {print $1}' "$1/users.csv"
+}

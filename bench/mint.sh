@@ -33,7 +33,6 @@ OUT=$RESULTS/mint
 STATE=target/bench-mint
 PLANE=$STATE/control-plane
 JAR=target/quarkus-app/quarkus-run.jar
-MANIFEST=target/kubernetes/kubernetes.json
 LUA=bench/mint.lua
 MINT_BODY='{"expiration": "1h"}'
 REVIEW_TTL_S=30 # maas.identity.review-cache-ttl (default): each user's TokenReview is redone this often
@@ -46,7 +45,6 @@ BENCH_NAME=bench-mint
 
 install_missing wrk curl jq openssl python3
 [ -f "$JAR" ] || die "$JAR missing: run 'make bench' (it builds first)"
-[ -f "$MANIFEST" ] || die "$MANIFEST missing: run 'make build'"
 JVM_OPTS=$(deployment_jvm_opts)
 require_free_ports "BENCH_MINT_APP_PORT" "$APP_PORT"
 
@@ -69,51 +67,14 @@ rm -rf "$OUT"
 mkdir -p "$OUT/runs" "$PLANE"
 START=$(date +%s)
 
-# --- the control plane (its own directory; logs stay in target/bench-mint/control-plane) ---
+# --- the control plane (its own directory; logs stay in target/bench-mint/control-plane), seeded with the
+# shipped manifests; maas-api authenticates as its own ServiceAccount, with exactly the RBAC it ships ---
 log "starting the control plane in $PLANE"
 PLANE_STARTED=true
-tools/control-plane/control-plane.sh start "$PLANE" > /dev/null 2> "$WORK/plane.err" \
-  || die "the control plane did not start: $(tail -5 "$WORK/plane.err")"
-PLANE_READY_S=$(( $(date +%s) - START ))
-# shellcheck disable=SC1091
-. "$PLANE/env"
-KUBECTL="$KUBE_BIN/kubectl --kubeconfig $PLANE/admin.kubeconfig"
-PKI=$PLANE/pki
-APISERVER_PID=$(cat "$PLANE/kube-apiserver.pid")
-ETCD_PID=$(cat "$PLANE/etcd.pid")
-KCM_PID=$(cat "$PLANE/kube-controller-manager.pid")
-KUBE_VERSION=$("$KUBE_BIN/kube-apiserver" --version | awk '{print $2}')
-case $KUBE_API in https://127.0.0.1:*) ;; *) die "the API server is not on loopback: $KUBE_API" ;; esac
-
-# --- seed: maas-api's shipped objects, except the Deployment (maas-api runs beside the control plane) and
-# the Gateway API / Kuadrant objects (their CRDs are not installed here; minting does not touch them) ---
-jq -c '.[] | select(.apiVersion | test("^(v1|rbac\\.authorization\\.k8s\\.io/v1|networking\\.k8s\\.io/v1)$"))' \
-  "$MANIFEST" > "$WORK/seed.json"
-# shellcheck disable=SC2086 # KUBECTL is a command line
-$KUBECTL apply --request-timeout=30s --server-side --field-manager=bench-mint -f "$WORK/seed.json" > "$OUT/seed.txt" 2>&1 \
-  || die "seeding the cluster failed: $(cat "$OUT/seed.txt")"
-# maas-api authenticates as its own ServiceAccount, with exactly the RBAC it ships
-# shellcheck disable=SC2086
-SA_TOKEN=$($KUBECTL create token --request-timeout=30s maas-api -n maas-api --duration=24h) || die "no token for maas-api/maas-api"
 KUBECONFIG_FILE=$STATE/maas-api.kubeconfig
-(umask 077 && cat > "$KUBECONFIG_FILE" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: bench
-  cluster:
-    server: $KUBE_API
-    certificate-authority: $(cd "$PKI" && pwd)/ca.crt
-users:
-- name: maas-api
-  user:
-    token: $SA_TOKEN
-contexts:
-- name: maas-api
-  context: {cluster: bench, user: maas-api, namespace: maas-api}
-current-context: maas-api
-EOF
-)
+start_plane_for_maas_api "$PLANE" "$KUBECONFIG_FILE"
+PLANE_READY_S=$(( $(date +%s) - START ))
+KUBE_VERSION=$("$KUBE_BIN/kube-apiserver" --version | awk '{print $2}')
 
 # kube-apiserver's own request counters, summed by "VERB group/resource[/subresource]" (codes together);
 # non-resource requests (/metrics, /readyz, discovery) as "VERB nonresource PATH"
@@ -161,7 +122,7 @@ minted() { # successful mints the service counted (including answers wrk dropped
 # every line: path, bearer, content type, body (bench/mint.lua)
 : > "$WORK/mint.requests"
 for user in "${USERS[@]}"; do
-  token=$(awk -F, -v u="$user" '$2 == u {print $1}' "$PLANE/users.csv")
+  token=$(user_token "$PLANE" "$user")
   [ -n "$token" ] || die "no user $user in $PLANE/users.csv (BENCH_MINT_USERS)"
   printf '/v1/tokens\t%s\tapplication/json\t%s\n' "$token" "$MINT_BODY" >> "$WORK/mint.requests"
 done

@@ -7,7 +7,8 @@
 # BENCH_RATE, BENCH_PACED_CONNECTIONS, BENCH_PACED_DURATION, BENCH_NGINX_WORKERS, BENCH_APP_PORT,
 # BENCH_NGINX_PORT. The defaults are what docs/performance.md reports.
 # Then bench/mint.sh, the token-mint benchmark (its knobs are BENCH_MINT_*; BENCH_MINT=0 skips it), and
-# bench/models.sh, GET /v1/models (BENCH_MODELS_*; BENCH_MODELS=0 skips it).
+# bench/models.sh, GET /v1/models (BENCH_MODELS_*; BENCH_MODELS=0 skips it), and bench/memory.sh, the RSS
+# under a stress profile (BENCH_MEMORY_*; BENCH_MEMORY=0 skips it; fails when the peak passes the request).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -331,4 +332,14 @@ if [ "${BENCH_MODELS:-1}" = 1 ]; then
   NGINX_PID=""
   bench/models.sh
   cat bench-results/models/summary.txt >> "$RESULTS/summary.txt"
+fi
+
+# --- the memory part (issue 23): the stress profile against the jar; BENCH_MEMORY=0 skips it. It runs last
+# and fails `make bench` when the peak RSS passes the Deployment's memory request ---
+if [ "${BENCH_MEMORY:-1}" = 1 ]; then
+  cleanup
+  APP_PID=""
+  NGINX_PID=""
+  bench/memory.sh
+  cat bench-results/memory/summary.txt >> "$RESULTS/summary.txt"
 fi

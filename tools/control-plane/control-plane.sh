@@ -107,7 +107,7 @@ await() { # name, seconds, probe command...
   done
 }
 
-rm -rf "$dir/etcd-data"
+rm -rf "$dir/etcd-data" "$dir/claims" # a new cluster: every user is free again
 launch etcd "$bin/etcd" --name=maas-test --data-dir="$dir/etcd-data" \
   --listen-client-urls="http://127.0.0.1:$etcd_port" --advertise-client-urls="http://127.0.0.1:$etcd_port" \
   --listen-peer-urls="http://127.0.0.1:$peer_port" --initial-advertise-peer-urls="http://127.0.0.1:$peer_port" \

@@ -1,41 +1,32 @@
 package org.maas.api.testing;
 
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A {@link KubernetesApiStub} behind {@link ApiFaults}: the application's client talks to the fault proxy,
- * the test arranges objects through the stub. Changes only the API server URL; every other client setting
- * is the shipped one. Tests get both in fields annotated {@code @KubernetesTestServer}.
+ * {@link ControlPlaneResource} with {@link ApiFaults} in front of the real kube-apiserver: the application's
+ * client talks to the fault proxy, with every other client setting the shipped one (only the API server URL
+ * changes; the proxy serves the control plane's own certificate). Tests arrange objects through
+ * {@code ControlPlane.shared().admin()}, which goes around the proxy, and get the proxy in any field of type
+ * {@link ApiFaults}. Takes ControlPlaneResource's init args.
  */
-public class ApiFaultsResource extends KubernetesApiStubResource {
+public class ApiFaultsResource extends ControlPlaneResource {
 
     private ApiFaults faults;
 
     @Override
     public Map<String, String> start() {
-        Map<String, String> config = new HashMap<>(super.start());
-        int stubPort = URI.create(server.client().getConfiguration().getMasterUrl()).getPort();
-        try {
-            faults = new ApiFaults(stubPort);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        // the parent hands these to fabric8 as system properties as well
-        config.put("kubernetes.master", faults.url());
-        System.setProperty("kubernetes.master", faults.url());
-        return config;
+        Map<String, String> settings = new LinkedHashMap<>(super.start());
+        faults = ApiFaults.inFrontOf(ControlPlane.shared());
+        settings.put("quarkus.kubernetes-client.api-server-url", faults.url());
+        return settings;
     }
 
     @Override
     public void inject(TestInjector testInjector) {
-        super.inject(testInjector);
-        testInjector.injectIntoFields(faults,
-                new TestInjector.AnnotatedAndMatchesType(KubernetesTestServer.class, ApiFaults.class));
+        testInjector.injectIntoFields(faults, new TestInjector.MatchesType(ApiFaults.class));
     }
 
     @Override
