@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: maas-api (the packaged jar) against a real local Kubernetes control plane (etcd,
 # kube-apiserver, kube-controller-manager from tools/control-plane), on 127.0.0.1 only. The cluster is
-# seeded by org.maas.api.demo.DemoCluster (test scope): CRDs, the shipped manifests and RBAC, three models,
+# seeded by org.maas.api.tools.DemoCluster (test scope): CRDs, the shipped manifests and RBAC, three models,
 # an admin group; it also runs the Limitador fake. maas-api authenticates as its own ServiceAccount.
 # Prints a "try this" block of curl and kubectl lines; Ctrl-C stops everything.
 #   demo/run.sh            interactive: serves until Ctrl-C
@@ -14,7 +14,7 @@ CHECK=false
 [ "${1:-}" = --check ] && CHECK=true
 MVN=${MVN:-./mvnw -B -ntp}
 JAR=target/quarkus-app/quarkus-run.jar
-MAIN=org.maas.api.demo.DemoCluster
+MAIN=org.maas.api.tools.DemoCluster
 die() { echo "demo: $*" >&2; exit 1; }
 for tool in curl jq java python3; do command -v "$tool" > /dev/null || die "$tool is needed"; done
 [ -f "$JAR" ] || die "$JAR is missing: run make demo (it builds first)"

@@ -293,12 +293,13 @@ public final class ModelAccessReconciler implements AutoCloseable {
         if (message.equals(reported.get(key)) || !leadership.isLeader()) {
             return; // reported already (a resync), or not ours to report
         }
-        for (TierAnnotation.Problem problem : problems) {
-            registry.counter("maas_model_access_invalid_tiers", "reason", problem.reason()).increment();
-        }
         LOG.warnf("model %s/%s: %s", namespace(model), model.getMetadata().getName(), message);
         client.v1().events().inNamespace(namespace(model)).resource(warning(model, reason, message)).create();
         reported.put(key, message);
+        // counted once reported: an Event refused (say, in a namespace being deleted) is retried, not counted twice
+        for (TierAnnotation.Problem problem : problems) {
+            registry.counter("maas_model_access_invalid_tiers", "reason", problem.reason()).increment();
+        }
     }
 
     private Event warning(GenericKubernetesResource model, String reason, String message) {

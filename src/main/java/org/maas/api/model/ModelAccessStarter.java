@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.util.List;
+import java.util.Objects;
 import org.jboss.logging.Logger;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.identity.MaasIdentity;
@@ -27,7 +28,6 @@ class ModelAccessStarter {
 
     private static final Logger LOG = Logger.getLogger(ModelAccessStarter.class);
     static final String PREFERRED_VERSION = "v1alpha2";
-    static final String OLDER_VERSION = "v1alpha1";
 
     private final MaasConfig config;
     private final TierCatalog catalog;
@@ -79,8 +79,7 @@ class ModelAccessStarter {
             APIGroup group = kubernetes.getApiGroup(AccessObjects.GROUP);
             List<String> versions = group == null || group.getVersions() == null ? List.of()
                     : group.getVersions().stream().map(GroupVersionForDiscovery::getVersion).toList();
-            return !versions.contains(PREFERRED_VERSION) && versions.contains(OLDER_VERSION) ? OLDER_VERSION
-                    : PREFERRED_VERSION;
+            return Objects.requireNonNullElse(ModelCatalog.newestKnown(versions), PREFERRED_VERSION);
         } catch (KubernetesClientException e) {
             LOG.warnf("discovery of %s failed (%s); watching %s", AccessObjects.GROUP, e.getMessage(), PREFERRED_VERSION);
             return PREFERRED_VERSION;

@@ -14,11 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiException;
@@ -53,7 +52,6 @@ public class ModelCatalog {
     private final AtomicLong changes = new AtomicLong();
     private volatile SharedIndexInformer<GenericKubernetesResource> services;
     private volatile SharedIndexInformer<GenericKubernetesResource> routes;
-    private volatile String servedVersion;
     /** Set when discovery found no served version: when to ask again (System.nanoTime). */
     private volatile Long notServedUntil;
     private volatile Snapshot snapshot = new Snapshot(-1, List.of());
@@ -90,11 +88,6 @@ public class ModelCatalog {
         return models;
     }
 
-    /** Which version of LLMInferenceService this catalog reads, once started; for logs and tests. */
-    String servedVersion() {
-        return servedVersion;
-    }
-
     /** @return false when the API server serves no known version of serving.kserve.io */
     private boolean start() {
         if (services != null) {
@@ -127,7 +120,6 @@ public class ModelCatalog {
                     "list/watch llminferenceservices.serving.kserve.io (all namespaces)"),
                     kubernetes -> withHandler(kubernetes.genericKubernetesResources(context).inAnyNamespace()
                             .runnableInformer(0), changed));
-            servedVersion = version;
             LOG.infof("listing models from %s/%s LLMInferenceServices", KSERVE_GROUP, version);
             return true;
         }
@@ -149,8 +141,11 @@ public class ModelCatalog {
         if (group == null || group.getVersions() == null) {
             return null;
         }
-        Set<String> served = group.getVersions().stream().map(GroupVersionForDiscovery::getVersion)
-                .collect(Collectors.toSet());
+        return newestKnown(group.getVersions().stream().map(GroupVersionForDiscovery::getVersion).toList());
+    }
+
+    /** The newest of {@link #KSERVE_VERSIONS} among the served versions; null when none is served. */
+    static String newestKnown(Collection<String> served) {
         return KSERVE_VERSIONS.stream().filter(served::contains).findFirst().orElse(null);
     }
 

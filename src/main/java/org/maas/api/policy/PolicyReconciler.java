@@ -128,16 +128,8 @@ public final class PolicyReconciler implements AutoCloseable {
         return leadership.isLeader();
     }
 
-    public Leadership leadership() {
-        return leadership;
-    }
-
     public Status status() {
         return status;
-    }
-
-    public Settings settings() {
-        return settings;
     }
 
     /** Per policy, whether the cluster held the rendered spec at the latest check. */

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -30,22 +32,30 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.maas.api.testing.KubernetesApiStub;
-import org.maas.api.testing.KubernetesApiStubResource;
+import org.maas.api.model.ModelsBoot;
+import org.maas.api.testing.ApiFaultsResource;
+import org.maas.api.testing.ControlPlane;
+import org.maas.api.testing.ControlPlane.Pool;
+import org.maas.api.usage.LimitadorFake;
 import org.maas.api.testing.LogCapture;
 
 /**
  * Every endpoint answers over HTTP/2 as it does over HTTP/1.1: Java's HttpClient with its defaults
- * (HTTP/2, h2c upgrade on plain http) and a Vert.x client with prior knowledge (no upgrade).
+ * (HTTP/2, h2c upgrade on plain http) and a Vert.x client with prior knowledge (no upgrade). On the real
+ * control plane, in the application of the model classes ({@link ModelsBoot}).
  */
 @QuarkusTest
-@WithTestResource(KubernetesApiStubResource.class)
+@TestProfile(ModelsBoot.Profile.class)
+@WithTestResource(value = ApiFaultsResource.class, initArgs = {
+        @ResourceArg(name = "namespace", value = ModelsBoot.NAMESPACE),
+        @ResourceArg(name = "gateway", value = ModelsBoot.GATEWAY),
+        @ResourceArg(name = "overlays", value = "model-access")})
+@WithTestResource(LimitadorFake.class)
 class Http2Test {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @KubernetesTestServer
-    KubernetesApiStub api;
+    private static final ControlPlane PLANE = ControlPlane.shared();
 
     @Inject
     Vertx vertx;
@@ -71,7 +81,7 @@ class Http2Test {
     @Test
     void everyEndpointAnswersJavasDefaultHttp2Client() throws Exception {
         assertEquals(java.net.http.HttpClient.Version.HTTP_2, defaultClient.version(), "the client's default");
-        String bearer = api.addUser("h2-user", "system:authenticated", "premium-users");
+        String bearer = PLANE.user(Pool.PREMIUM).token();
 
         HttpResponse<String> lookup = send(post("/v1/tiers/lookup", "{\"groups\": [\"premium-users\"]}"));
         assertEquals(200, lookup.statusCode(), lookup.body());
@@ -91,7 +101,10 @@ class Http2Test {
         HttpResponse<String> mint = send(post("/v1/tokens", "{\"expiration\": \"1h\"}")
                 .header("Authorization", "Bearer " + bearer));
         assertEquals(201, mint.statusCode(), mint.body());
-        assertTrue(api.authenticates(JSON.readTree(mint.body()).path("token").asText(), "maas-default-gateway-sa"));
+        String token = JSON.readTree(mint.body()).path("token").asText();
+        assertTrue(PLANE.admin().authentication().v1().tokenReviews().create(new TokenReviewBuilder().withNewSpec()
+                .withToken(token).withAudiences(ModelsBoot.GATEWAY + "-sa").endSpec().build()).getStatus()
+                .getAuthenticated(), "the real TokenReview accepts the minted token for the gateway's audience");
 
         HttpResponse<String> bodiless = send(request("/v1/tokens").POST(BodyPublishers.noBody())
                 .header("Authorization", "Bearer " + bearer));

@@ -74,14 +74,21 @@ class FailClosedTest {
                 "headers", Map.of("authorization", "Bearer t")));
     }
 
-    /** Authorino grants only when every rule evaluates to true; false or an evaluation error denies. */
+    /**
+     * Authorino grants only when every rule evaluates to true. An evaluation error would deny too, but a
+     * predicate that errors is broken (it denies whatever the lookup said): it fails the test instead of
+     * passing as a denial.
+     */
     private static boolean allowed(Optional<Object> lookup) {
         for (String predicate : denyRules()) {
+            Object result;
             try {
-                if (!Boolean.TRUE.equals(PolicyCel.eval(predicate, true, variables(lookup)))) {
-                    return false;
-                }
+                result = PolicyCel.eval(predicate, true, variables(lookup));
             } catch (Exception e) {
+                throw new AssertionError("the predicate errs instead of answering for " + lookup + ": " + predicate
+                        + ": " + e.getMessage(), e);
+            }
+            if (!Boolean.TRUE.equals(result)) {
                 return false;
             }
         }

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -22,45 +22,40 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.testing.Identities;
-import org.maas.api.testing.KubernetesApiStub;
-import org.maas.api.testing.KubernetesApiStubResource;
+import org.maas.api.testing.ApiFaultsResource;
+import org.maas.api.testing.ControlPlane;
+import org.maas.api.testing.ControlPlane.Pool;
+import org.maas.api.usage.LimitadorFake;
 
 /**
- * The whole chain, with nothing hand-written in between: a model's tier annotation -> maas-api (the leader)
- * applies the Role and RoleBinding -> the API server's RBAC (the stub's authorizer, on what was stored)
- * allows the tier's MaaS identity -> GET /v1/models lists the model for that tier only.
+ * The whole chain on the real control plane, with nothing hand-written in between: a model's tier annotation ->
+ * maas-api (the leader, as its own ServiceAccount with overlays/model-access) applies the Role and RoleBinding ->
+ * the real RBAC authorizer allows the tier's MaaS identity -> GET /v1/models lists the model for that tier only.
  */
 @QuarkusTest
-@TestProfile(ModelAccessChainTest.ManageAccess.class)
-@WithTestResource(KubernetesApiStubResource.class)
+@TestProfile(ModelsBoot.Profile.class)
+@WithTestResource(value = ApiFaultsResource.class, initArgs = {
+        @ResourceArg(name = "namespace", value = ModelsBoot.NAMESPACE),
+        @ResourceArg(name = "gateway", value = ModelsBoot.GATEWAY),
+        @ResourceArg(name = "overlays", value = "model-access")})
+@WithTestResource(LimitadorFake.class)
 class ModelAccessChainTest {
 
-    public static class ManageAccess implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("maas.models.manage-access", "true",
-                    // a revoked grant shows in /v1/models after this; the default (30s) is only slower
-                    "maas.models.access-cache-ttl", "1s",
-                    "maas.policies.lease-duration", "3s",
-                    "maas.policies.lease-renew-deadline", "2s",
-                    "maas.policies.lease-retry-period", "200ms");
-        }
-    }
-
     private static final Duration WITHIN = Duration.ofSeconds(60);
-    private static final MaasIdentity IDENTITY = Identities.forGateway(ModelFixtures.GATEWAY);
-    private static final String NS = "chain";
+    private static final ControlPlane PLANE = ControlPlane.shared();
+    private static final MaasIdentity IDENTITY = Identities.forGateway(ModelsBoot.GATEWAY);
+    private static final String NS = "models-chain";
 
-    @KubernetesTestServer
-    KubernetesApiStub api;
+    private final KubernetesClient admin = PLANE.admin();
 
     @Test
     void theAnnotationDecidesWhoListsTheModel() {
-        api.serveApiGroup("serving.kserve.io", "v1alpha2", "v1alpha1");
-        ModelFixtures fixtures = new ModelFixtures(api.client(), "v1alpha2");
+        ModelFixtures fixtures = new ModelFixtures(admin, "v1alpha2", ModelsBoot.GATEWAY);
         fixtures.onGateway(NS, "granite", "ibm/granite");
-        String premium = api.addUser("pam", "system:authenticated", "premium-users");
-        String free = api.addUser("fran", "system:authenticated");
+        ControlPlane.User pam = PLANE.user(Pool.PREMIUM);
+        ControlPlane.User fran = PLANE.user(Pool.FREE);
+        String premium = pam.token();
+        String free = fran.token();
         // The model cache starts with the first request and answers 503 until it has listed.
         await("the model cache answers").atMost(WITHIN).until(() -> given().header("Authorization", "Bearer " + premium)
                 .get("/v1/models").statusCode() == 200);
@@ -69,10 +64,11 @@ class ModelAccessChainTest {
         annotate("[\"premium\"]");
         await("premium lists the model").atMost(WITHIN).until(() -> ids(premium).equals(Set.of("ibm/granite")));
         assertEquals(Set.of(), ids(free));
-        assertTrue(api.applied().stream().anyMatch(a -> a.path().endsWith("/namespaces/chain/rolebindings/maas-model-granite-access")),
-                "maas-api applied the RoleBinding: " + api.applied());
-        assertTrue(allowed("premium", "pam"), "the gateway's own question, for the premium MaaS identity");
-        assertFalse(allowed("free", "fran"));
+        assertEquals(List.of("maas-api/Apply"), admin.rbac().roleBindings().inNamespace(NS)
+                .withName("maas-model-granite-access").get().getMetadata().getManagedFields().stream()
+                .map(f -> f.getManager() + "/" + f.getOperation()).toList(), "server-side applied by maas-api");
+        assertTrue(allowed("premium", pam.name()), "the gateway's own question, for the premium MaaS identity");
+        assertFalse(allowed("free", fran.name()));
 
         annotate("[\"free\"]");
         await("premium no longer, free now").atMost(WITHIN)
@@ -80,7 +76,7 @@ class ModelAccessChainTest {
 
         annotate(null);
         await("annotation gone: nobody").atMost(WITHIN).until(() -> ids(free).isEmpty());
-        assertEquals(null, api.client().rbac().roles().inNamespace(NS).withName("maas-model-granite-access").get());
+        await("the Role goes too").atMost(WITHIN).until(() -> admin.rbac().roles().inNamespace(NS).withName("maas-model-granite-access").get() == null);
     }
 
     /** The SubjectAccessReview the gateway's AuthPolicy makes for a MaaS token of that user in that tier. */
@@ -90,11 +86,11 @@ class ModelAccessChainTest {
                 .withGroups("system:serviceaccounts", IDENTITY.tierGroup(tier), "system:authenticated")
                 .withNewResourceAttributes().withGroup("serving.kserve.io").withResource("llminferenceservices")
                 .withNamespace(NS).withName("granite").withVerb("post").endResourceAttributes().endSpec().build();
-        return api.client().authorization().v1().subjectAccessReview().create(review).getStatus().getAllowed();
+        return admin.authorization().v1().subjectAccessReview().create(review).getStatus().getAllowed();
     }
 
     private void annotate(String tiers) {
-        api.client().genericKubernetesResources(ModelFixtures.services("v1alpha2")).inNamespace(NS).withName("granite")
+        admin.genericKubernetesResources(ModelFixtures.services("v1alpha2")).inNamespace(NS).withName("granite")
                 .edit(m -> {
                     Map<String, String> annotations = new HashMap<>();
                     if (tiers != null) {

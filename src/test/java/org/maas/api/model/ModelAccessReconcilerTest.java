@@ -18,9 +18,8 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
-import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,17 +37,23 @@ import org.junit.jupiter.api.Test;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.kubernetes.Leadership;
 import org.maas.api.testing.Identities;
-import org.maas.api.testing.KubernetesApiStub;
+import org.maas.api.testing.ControlPlane;
 import org.maas.api.tier.InvalidTierConfigException;
 import org.maas.api.tier.TierConfigParser;
 import org.maas.api.tier.TierIndex;
 
-/** A model's tier annotation against the API stub, which stores what is applied (the real server's apply, create-or-replace). */
+/**
+ * A model's tier annotation on the real control plane: the reconciler authenticates as a maas-api
+ * ServiceAccount bound to the shipped RBAC plus overlays/model-access, so every write it makes passes the real
+ * RBAC (escalation prevention included) and server-side apply; fixtures and checks use the admin client. Each
+ * test has a namespace and a Lease of its own.
+ */
 class ModelAccessReconcilerTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(60);
-    private static final String NS = "llm";
-    private static final String GATEWAY = "gw";
+    private static final ControlPlane PLANE = ControlPlane.shared();
+    private static final String MAAS_NAMESPACE = "maas-api-model-access-rt";
+    private static final String GATEWAY = "model-access-rt-gw";
     private static final String GATEWAY_NS = "openshift-ingress";
     private static final MaasIdentity IDENTITY = Identities.forGateway(GATEWAY);
     private static final ResourceDefinitionContext MODELS = new ModelAccessReconciler.Settings(GATEWAY, GATEWAY_NS,
@@ -58,7 +64,11 @@ class ModelAccessReconcilerTest {
             - {name: enterprise, level: 2, groups: [c]}
             """;
 
-    private final KubernetesApiStub api = new KubernetesApiStub();
+    private static String token;
+    private final String ns = "mar-" + UUID.randomUUID().toString().substring(0, 8);
+    /** A Lease of the test's own, so that one test's replica never waits for another's to expire. */
+    private final String lease = ns + "-lease";
+    private final KubernetesClient admin = PLANE.admin();
     private final AtomicReference<TierIndex> tiers = new AtomicReference<>();
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -68,7 +78,13 @@ class ModelAccessReconcilerTest {
 
     @BeforeEach
     void setUp() {
-        api.start();
+        synchronized (ModelAccessReconcilerTest.class) {
+            if (token == null) {
+                PLANE.installCrds();
+                token = PLANE.maasApi(MAAS_NAMESPACE, new String[] {"model-access"});
+            }
+        }
+        admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).serverSideApply();
         tiers.set(index(1, ALL_TIERS));
     }
 
@@ -77,7 +93,11 @@ class ModelAccessReconcilerTest {
         for (int i = closing.size() - 1; i >= 0; i--) {
             closing.get(i).close();
         }
-        api.stop();
+        // Gone before the next test: its reconciler watches every namespace and would see these models.
+        admin.genericKubernetesResources(MODELS).inNamespace(ns).delete();
+        await("this test's models are gone").atMost(WITHIN)
+                .until(() -> admin.genericKubernetesResources(MODELS).inNamespace(ns).list().getItems().isEmpty());
+        admin.namespaces().withName(ns).delete();
     }
 
     @Test
@@ -108,21 +128,17 @@ class ModelAccessReconcilerTest {
             assertEquals(model.getMetadata().getUid(), owner.getUid());
             assertTrue(owner.getController());
             assertTrue(owner.getBlockOwnerDeletion());
-            assertEquals("maas-api", object.getMetadata().getManagedFields().get(0).getManager());
+            // written by server-side apply under maas-api's field manager, and by nobody else
+            assertEquals(List.of("maas-api/Apply"), object.getMetadata().getManagedFields().stream()
+                    .map(f -> f.getManager() + "/" + f.getOperation()).toList());
         }
-        List<KubernetesApiStub.Applied> applies = api.applied();
-        assertEquals(2, applies.size(), applies.toString());
-        for (KubernetesApiStub.Applied apply : applies) {
-            assertEquals("application/apply-patch+yaml", apply.contentType());
-            assertEquals("fieldManager=maas-api&force=true", apply.query());
-            assertEquals("replica-a", apply.userAgent());
-        }
-        assertEquals("/apis/rbac.authorization.k8s.io/v1/namespaces/llm/roles/" + name, applies.get(0).path());
-        assertEquals("/apis/rbac.authorization.k8s.io/v1/namespaces/llm/rolebindings/" + name, applies.get(1).path());
 
-        // Up to date: a resync reads and writes nothing.
+        // Up to date: a resync writes nothing (the objects keep their resourceVersion).
+        String roleVersion = role.getMetadata().getResourceVersion();
+        String bindingVersion = binding.getMetadata().getResourceVersion();
         reconcileAll();
-        assertEquals(2, api.applied().size());
+        assertEquals(roleVersion, role("m1").getMetadata().getResourceVersion());
+        assertEquals(bindingVersion, binding("m1").getMetadata().getResourceVersion());
     }
 
     @Test
@@ -141,13 +157,10 @@ class ModelAccessReconcilerTest {
 
         createModel("m3", "[\"free\"]", GATEWAY_NS);
         awaitBinding("m3", List.of("free"));
-        api.client().genericKubernetesResources(MODELS).inNamespace(NS).withName("m3").delete();
-        await("the informer saw the deletion").atMost(WITHIN).until(() -> informer.getStore().getByKey(NS + "/m3") == null);
-        reconcileAll();
-        // maas-api deletes nothing: its objects are owned by the model, the garbage collector removes them.
-        assertTrue(api.requests().stream().noneMatch(r -> r.startsWith("DELETE") && r.contains("maas-model-m3-access")),
-                api.requests().toString());
-        assertNotNull(role("m3"));
+        admin.genericKubernetesResources(MODELS).inNamespace(ns).withName("m3").delete();
+        // maas-api's objects are owned by the model: the API server's garbage collector removes them with it.
+        await("the garbage collector deletes the grant with its model").atMost(WITHIN)
+                .until(() -> role("m3") == null && binding("m3") == null);
     }
 
     @Test
@@ -203,31 +216,28 @@ class ModelAccessReconcilerTest {
         start("replica-a");
         createModel("elsewhere", "[\"free\"]", "other-namespace");
         createModel("plain", null, GATEWAY_NS);
-        await("the informer has both").atMost(WITHIN).until(() -> informer.getStore().list().size() == 2);
+        await("the informer has both").atMost(WITHIN).until(() -> cached("elsewhere") && cached("plain"));
         reconcileAll();
         assertNull(role("elsewhere"));
         assertNull(role("plain"));
-        assertTrue(api.applied().isEmpty());
+        assertEquals(List.of(), admin.rbac().roles().inNamespace(ns).list().getItems());
+        assertEquals(List.of(), admin.rbac().roleBindings().inNamespace(ns).list().getItems());
 
-        // Found without a grant once: a resync does not read their RBAC objects again...
-        long reads = rbacReads("replica-a");
-        reconcileAll();
-        assertEquals(reads, rbacReads("replica-a"));
         // ...until something changes.
         annotate("plain", "[\"free\"]");
         awaitBinding("plain", List.of("free"));
     }
 
-    private long rbacReads(String replica) {
-        return api.requestsFrom(replica).stream().filter(r -> r.startsWith("GET /apis/rbac.authorization.k8s.io/")).count();
+    private boolean cached(String model) {
+        return informer.getStore().getByKey(ns + "/" + model) != null;
     }
 
     @Test
     void rbacObjectsWithoutMaasApisLabelAreNeverChangedOrDeleted() {
-        Role foreign = new RoleBuilder().withNewMetadata().withName("maas-model-taken-access").withNamespace(NS)
+        Role foreign = new RoleBuilder().withNewMetadata().withName("maas-model-taken-access").withNamespace(ns)
                 .withLabels(Map.of("app.kubernetes.io/managed-by", "someone-else")).endMetadata()
                 .withRules(new PolicyRuleBuilder().withApiGroups("").withResources("pods").withVerbs("get").build()).build();
-        api.client().rbac().roles().inNamespace(NS).resource(foreign).create();
+        Role created = admin.rbac().roles().inNamespace(ns).resource(foreign).create();
         start("replica-a");
         createModel("taken", "[\"free\"]", GATEWAY_NS);
         await("a Warning Event").atMost(WITHIN).until(() -> warnings("taken").size() == 1);
@@ -237,28 +247,30 @@ class ModelAccessReconcilerTest {
         List<PolicyRule> rules = role("taken").getRules();
         assertEquals(foreign.getRules(), rules);
         assertNull(binding("taken"));
-        assertTrue(api.applied().isEmpty(), api.applied().toString());
-        assertTrue(api.requests().stream().noneMatch(r -> r.startsWith("DELETE")), api.requests().toString());
+        Role after = role("taken");
+        assertEquals(foreign.getMetadata().getLabels(), after.getMetadata().getLabels());
+        assertEquals(created.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion(),
+                "never written by maas-api");
     }
 
     @Test
     void aReplicaThatDoesNotLeadNeverWritesAndStartsWhenItLeads() throws Exception {
         // Another replica holds a live Lease.
-        api.client().leases().inNamespace("maas").resource(new LeaseBuilder().withNewMetadata().withName("maas-api-policies")
+        admin.leases().inNamespace(MAAS_NAMESPACE).resource(new LeaseBuilder().withNewMetadata().withName(lease)
                 .endMetadata().withNewSpec().withHolderIdentity("other-replica").withLeaseDurationSeconds(3600)
                 .withAcquireTime(ZonedDateTime.now()).withRenewTime(ZonedDateTime.now()).endSpec().build()).create();
         startWithoutWaiting("replica-b");
         createModel("m6", "[\"free\"]", GATEWAY_NS);
         createModel("m7", "\"oops\"", GATEWAY_NS);
-        await("the informer has both").atMost(WITHIN).until(() -> informer.getStore().list().size() == 2);
+        await("the informer has both").atMost(WITHIN).until(() -> cached("m6") && cached("m7"));
         reconcileAll();
         assertFalse(leadership.isLeader());
-        assertTrue(api.applied().isEmpty());
-        assertTrue(api.requests().stream().noneMatch(r -> r.contains("/roles") || r.contains("/rolebindings")
-                || r.contains("/events")), api.requests().toString());
+        assertEquals(List.of(), admin.rbac().roles().inNamespace(ns).list().getItems());
+        assertEquals(List.of(), admin.rbac().roleBindings().inNamespace(ns).list().getItems());
+        assertEquals(List.of(), warnings("m7"));
 
         // The holder goes away (the Lease is released): this replica takes over and writes.
-        api.client().leases().inNamespace("maas").withName("maas-api-policies").delete();
+        admin.leases().inNamespace(MAAS_NAMESPACE).withName(lease).delete();
         awaitBinding("m6", List.of("free"));
         await("a Warning Event").atMost(WITHIN).until(() -> warnings("m7").size() == 1);
         assertTrue(leadership.isLeader());
@@ -270,10 +282,9 @@ class ModelAccessReconcilerTest {
     }
 
     private void startWithoutWaiting(String replica) {
-        KubernetesClient own = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder(api.client().getConfiguration()).withUserAgent(replica).build()).build();
+        KubernetesClient own = PLANE.clientAs(token, MAAS_NAMESPACE, replica);
         closing.add(own);
-        leadership = new Leadership(own, new Leadership.Settings("maas", "maas-api-policies", replica + "-id",
+        leadership = new Leadership(own, new Leadership.Settings(MAAS_NAMESPACE, lease, replica + "-id",
                 Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200)));
         closing.add(leadership);
         reconciler = new ModelAccessReconciler(own, new ModelAccessReconciler.Settings(GATEWAY, GATEWAY_NS, "maas-api",
@@ -303,17 +314,17 @@ class ModelAccessReconcilerTest {
 
     private GenericKubernetesResource createModel(String name, String annotation, String gatewayNamespace) {
         GenericKubernetesResource model = new GenericKubernetesResourceBuilder().withApiVersion("serving.kserve.io/v1alpha2")
-                .withKind("LLMInferenceService").withNewMetadata().withName(name).withNamespace(NS)
+                .withKind("LLMInferenceService").withNewMetadata().withName(name).withNamespace(ns)
                 .withAnnotations(annotation == null ? Map.of() : Map.of(TierAnnotation.KEY, annotation)).endMetadata()
                 .withAdditionalProperties(Map.of("spec", Map.of("model", Map.of("uri", "hf://x/y"), "router",
                         Map.of("gateway", Map.of("refs", List.of(Map.of("name", GATEWAY, "namespace", gatewayNamespace))),
                                 "route", Map.of()))))
                 .build();
-        return api.client().genericKubernetesResources(MODELS).inNamespace(NS).resource(model).create();
+        return admin.genericKubernetesResources(MODELS).inNamespace(ns).resource(model).create();
     }
 
     private void annotate(String name, String annotation) {
-        api.client().genericKubernetesResources(MODELS).inNamespace(NS).withName(name).edit(m -> {
+        admin.genericKubernetesResources(MODELS).inNamespace(ns).withName(name).edit(m -> {
             Map<String, String> annotations = new java.util.HashMap<>(
                     m.getMetadata().getAnnotations() == null ? Map.of() : m.getMetadata().getAnnotations());
             if (annotation == null) {
@@ -333,11 +344,11 @@ class ModelAccessReconcilerTest {
     }
 
     private Role role(String model) {
-        return api.client().rbac().roles().inNamespace(NS).withName(AccessObjects.name(model)).get();
+        return admin.rbac().roles().inNamespace(ns).withName(AccessObjects.name(model)).get();
     }
 
     private RoleBinding binding(String model) {
-        return api.client().rbac().roleBindings().inNamespace(NS).withName(AccessObjects.name(model)).get();
+        return admin.rbac().roleBindings().inNamespace(ns).withName(AccessObjects.name(model)).get();
     }
 
     private static List<String> tiersOf(RoleBinding binding) {
@@ -351,7 +362,7 @@ class ModelAccessReconcilerTest {
     }
 
     private List<Event> warnings(String model) {
-        return api.client().v1().events().inNamespace(NS).list().getItems().stream()
+        return admin.v1().events().inNamespace(ns).list().getItems().stream()
                 .filter(e -> model.equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType())).toList();
     }
 

@@ -2,68 +2,63 @@ package org.maas.api.model;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
-import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.maas.api.testing.KubernetesApiStub;
-import org.maas.api.testing.KubernetesApiStubResource;
+import org.maas.api.identity.MaasIdentity;
+import org.maas.api.testing.ApiFaults;
+import org.maas.api.testing.ApiFaultsResource;
+import org.maas.api.testing.ControlPlane;
+import org.maas.api.testing.ControlPlane.Pool;
+import org.maas.api.testing.Identities;
 
 /**
- * The model cache's start, in an application of its own (its own profile, no settings changed): nothing
- * touches KServe before the first GET /v1/models; a cluster serving only v1alpha1 is read at v1alpha1; until
- * the first list succeeds the answer is 503 with Retry-After, then the models.
+ * The model cache's start, in an application where nothing else calls GET /v1/models (the shipped settings, on
+ * the real control plane behind {@link ApiFaults}, which counts the requests that reach the API server): nothing
+ * touches KServe before the first GET /v1/models; while the API server fails that request is 503 with
+ * Retry-After; once it answers, the v1alpha2 models.
  */
 @QuarkusTest
-@TestProfile(ModelCatalogStartTest.OwnApplication.class)
-@WithTestResource(KubernetesApiStubResource.class)
+@WithTestResource(value = ApiFaultsResource.class, initArgs = {
+        @ResourceArg(name = "namespace", value = "maas-api-model-start"),
+        @ResourceArg(name = "gateway", value = "model-start-gw")})
 class ModelCatalogStartTest {
 
-    /** Only to get an application (and model cache) of its own. */
-    public static class OwnApplication implements QuarkusTestProfile {
-    }
+    private static final Duration WITHIN = Duration.ofSeconds(60);
+    private static final String NS = "model-start";
+    private static final MaasIdentity IDENTITY = Identities.forGateway("model-start-gw");
 
-    @KubernetesTestServer
-    KubernetesApiStub api;
-
-    @Inject
-    ModelCatalog catalog;
+    ApiFaults faults;
 
     @Test
-    void v1alpha1OnlyAnd503UntilTheFirstList() {
-        api.serveApiGroup("serving.kserve.io", "v1alpha1");
+    void nothingListsModelsBeforeTheFirstRequestWhichIs503WhileTheApiServerFails() throws Exception {
+        ControlPlane plane = ControlPlane.shared();
         given().get("/q/health/ready").then().statusCode(200);
-        assertFalse(api.requests().stream().anyMatch(r -> r.contains("serving.kserve.io")),
-                "nothing asks about models before the first GET /v1/models: " + api.requests());
-        ModelFixtures fixtures = new ModelFixtures(api.client(), "v1alpha1");
-        fixtures.onGateway("old-kserve", "legacy", "org/legacy");
-        fixtures.grant("old-kserve", "legacy", ModelResourceTest.FREE);
-        String bearer = api.addUser("v1alpha1-user", "system:authenticated");
+        assertEquals(0, faults.requests("GET", "/apis/serving.kserve.io"), "no discovery of KServe at start");
+        assertEquals(0, faults.requests("GET", "/apis/serving.kserve.io/v1alpha2/llminferenceservices"),
+                "no list of models at start");
+        ModelFixtures fixtures = new ModelFixtures(plane.admin(), "v1alpha2", "model-start-gw");
+        fixtures.onGateway(NS, "current", "org/current");
+        fixtures.grant(NS, "current", IDENTITY.tierGroup("free"));
+        String bearer = plane.user(Pool.FREE).token();
+        given().auth().oauth2(bearer).get("/v1/tiers/me").then().statusCode(200); // the token review, cached
 
-        api.forbid("GET", "/apis/serving.kserve.io/v1alpha1/llminferenceservices");
         try {
-            given().header("Authorization", "Bearer " + bearer).get("/v1/models").then().statusCode(503)
-                    .header("Retry-After", "5").body("error", equalTo("unavailable"))
-                    .body("message", containsString("not loaded yet"));
+            faults.set(ApiFaults.Fault.UNAVAILABLE_503);
+            given().auth().oauth2(bearer).get("/v1/models").then().statusCode(503)
+                    .header("Retry-After", "5").body("error", equalTo("unavailable"));
         } finally {
-            api.recover();
+            faults.recover();
         }
-        assertEquals("v1alpha1", catalog.servedVersion());
-        await().atMost(ModelResourceTest.INFORMERS).until(() -> given().header("Authorization", "Bearer " + bearer)
-                .get("/v1/models").statusCode() == 200);
-        Set<String> ids = Set.copyOf(given().header("Authorization", "Bearer " + bearer).get("/v1/models")
+        await().atMost(WITHIN).until(() -> given().auth().oauth2(bearer).get("/v1/models").statusCode() == 200);
+        Set<String> ids = Set.copyOf(given().auth().oauth2(bearer).get("/v1/models")
                 .then().statusCode(200).extract().jsonPath().getList("data.id", String.class));
-        assertEquals(Set.of("org/legacy"), ids);
-        assertTrue(api.requests().stream().noneMatch(r -> r.contains("/v1alpha2/")), "v1alpha2 is not served here");
+        assertEquals(Set.of("org/current"), ids);
     }
 }

@@ -1,12 +1,14 @@
 package org.maas.api.model;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
-import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
@@ -21,12 +23,33 @@ public final class ModelFixtures {
     public static final String GATEWAY = "maas-default-gateway";
     static final String GATEWAY_NAMESPACE = "openshift-ingress";
 
-    private final NamespacedKubernetesClient client;
+    private final KubernetesClient client;
     private final String version;
+    private final String gateway;
 
-    public ModelFixtures(NamespacedKubernetesClient client, String version) {
+    /** Models on maas-default-gateway (the default maas.gateway.name). */
+    public ModelFixtures(KubernetesClient client, String version) {
+        this(client, version, GATEWAY);
+    }
+
+    /** Models on {@code gateway} in openshift-ingress. */
+    public ModelFixtures(KubernetesClient client, String version, String gateway) {
         this.client = client;
         this.version = version;
+        this.gateway = gateway;
+    }
+
+    /** The namespace, created unless there (the real API server stores nothing in a namespace that is not). */
+    public void namespace(String namespace) {
+        try {
+            client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+                    .create();
+        } catch (KubernetesClientException e) {
+            // 409: there already. 404: the API stub (GeneratedClientTest, the tools), which has no namespaces.
+            if (e.getCode() != 409 && e.getCode() != 404) {
+                throw e;
+            }
+        }
     }
 
     static ResourceDefinitionContext services(String version) {
@@ -50,7 +73,7 @@ public final class ModelFixtures {
                       refs:
                         - name: %s
                           namespace: %s
-                """.formatted(servedName, GATEWAY, GATEWAY_NAMESPACE), true);
+                """.formatted(servedName, gateway, GATEWAY_NAMESPACE), true);
     }
 
     /** A model whose router block is given (indented under spec.router), ready or not. */
@@ -82,6 +105,7 @@ public final class ModelFixtures {
                 """.formatted(name, namespace, name, namespace, namespace, name, namespace, name,
                         ready ? "True" : "False"), GenericKubernetesResource.class);
         Object status = service.getAdditionalProperties().remove("status");
+        namespace(namespace);
         GenericKubernetesResource created = client.genericKubernetesResources(services(version)).inNamespace(namespace)
                 .resource(service).create();
         // KServe writes the status afterwards, about the generation the API server gave the object
@@ -105,11 +129,13 @@ public final class ModelFixtures {
                     - name: %s
                       namespace: %s
                 """.formatted(name, namespace, parentGateway, parentNamespace), GenericKubernetesResource.class);
+        namespace(namespace);
         client.genericKubernetesResources(ROUTES).inNamespace(namespace).resource(route).create();
     }
 
     /** What an admin writes today (docs/deployment.md step 5): post on this model for these groups. */
     public void grant(String namespace, String model, String... groups) {
+        namespace(namespace);
         client.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata()
                 .withName(model + "-post").withNamespace(namespace).endMetadata()
                 .withRules(new PolicyRuleBuilder().withApiGroups("serving.kserve.io").withResources("llminferenceservices")

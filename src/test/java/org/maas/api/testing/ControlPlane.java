@@ -309,9 +309,7 @@ public final class ControlPlane {
 
     /** A client of {@code namespace} authenticated with {@code token} (e.g. {@link #maasApi}'s), trusting the CA. */
     public KubernetesClient clientAs(String token, String namespace) {
-        return new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty())
-                .withMasterUrl(apiUrl).withCaCertFile(caCertificate().toString()).withOauthToken(token)
-                .withNamespace(namespace).build()).build();
+        return clientAs(token, namespace, "maas-api-test");
     }
 
     /**
@@ -327,5 +325,15 @@ public final class ControlPlane {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A client authenticated as {@code token} (say, from {@link #maasApi}), for code under test that is built
+     * without Quarkus; {@code userAgent} tells replicas apart in the API server's audit and managedFields.
+     */
+    public KubernetesClient clientAs(String token, String namespace, String userAgent) {
+        return new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty())
+                .withMasterUrl(apiUrl).withCaCertFile(caCertificate().toString()).withOauthToken(token)
+                .withNamespace(namespace).withUserAgent(userAgent).build()).build();
     }
 }

@@ -9,35 +9,44 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.maas.api.testing.ControlPlane;
+import org.maas.api.testing.ControlPlaneResource;
 
 /**
- * The ConfigMap source against the Kubernetes mock server, once a valid config has been served: it follows
- * every change without a restart and never drops its last good config. Each test first serves a config of
- * its own, so the tests run in any order. The service before any valid config:
- * {@link ConfigMapTierSourceBeforeConfigTest}.
+ * The ConfigMap source on the real control plane (maas-api as its own ServiceAccount, whose shipped Role reads
+ * only this one ConfigMap by name), once a valid config has been served: it follows every change without a
+ * restart and never drops its last good config. Each test first serves a config of its own, so the tests run
+ * in any order. The service before any valid config: {@link ConfigMapTierSourceBeforeConfigTest}. The profile
+ * also sets {@code maas.policies.unmatched=most-restrictive} and a gateway of its own, for
+ * {@link #unmatchedRequestsGetTheSmallestLimitsAndTheConfiguredGatewayIsTargeted}.
  */
 @QuarkusTest
-@WithKubernetesTestServer
-@TestProfile(ConfigMapTierSourceTest.ConfigMapSource.class)
+@WithTestResource(value = ControlPlaneResource.class, initArgs = {
+        @ResourceArg(name = "namespace", value = ConfigMapTierSourceTest.NAMESPACE),
+        @ResourceArg(name = "gateway", value = "tier-configmap-gw")})
+@TestProfile(ConfigMapTierSourceTest.MostRestrictive.class)
 class ConfigMapTierSourceTest {
 
-    public static class ConfigMapSource implements QuarkusTestProfile {
+    static final String NAMESPACE = "maas-api-tier-configmap";
+
+    /** The documented spelling of the setting, and a gateway namespace of its own. */
+    public static class MostRestrictive implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("maas.tiers.source", "configmap", "maas.tiers.config-map-namespace", "maas");
+            return Map.of("maas.policies.unmatched", "most-restrictive", "maas.gateway.namespace", "other-ns");
         }
     }
 
@@ -54,8 +63,8 @@ class ConfigMapTierSourceTest {
             """;
     private static final Pattern REJECTED = Pattern.compile("maas_tier_config_reloads_total\\{result=\"rejected\"} ([0-9.]+)");
 
-    @Inject
-    KubernetesClient client;
+    /** An admin's client (system:masters), for the fixtures; the application has its own ServiceAccount. */
+    final KubernetesClient client = ControlPlane.shared().admin();
 
     @Test
     void aValidConfigMapIsServedOnceItAppears() {
@@ -64,7 +73,7 @@ class ConfigMapTierSourceTest {
         await().atMost(WITHIN).untilAsserted(() -> lookup(marker).statusCode(200).body("tier", equalTo("premium")));
         lookup("premium-users").statusCode(200).body("tier", equalTo("premium"));
         given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'tier-config' }.data.origin", containsString("configmap maas/tier-to-group-mapping"));
+                .body("checks.find { it.name == 'tier-config' }.data.origin", containsString("configmap " + NAMESPACE + "/tier-to-group-mapping"));
     }
 
     @Test
@@ -106,6 +115,26 @@ class ConfigMapTierSourceTest {
         lookup("gold-users").statusCode(404).body("error", equalTo("not_found"));
     }
 
+    @Test
+    void unmatchedRequestsGetTheSmallestLimitsAndTheConfiguredGatewayIsTargeted() throws Exception {
+        serve("premium-users"); // free: no limits; premium: 20 requests / 2m
+        write(PREMIUM_GROUPS.replace("groups: [premium-users]", "groups: [premium-users, most-restrictive]\n"
+                + "  limits: {requests: [{limit: 20, window: 2m}], tokens: [{limit: 500, window: 1m}]}")
+                .replace("groups: [system:authenticated]", "groups: [system:authenticated]\n"
+                + "  limits: {requests: [{limit: 5, window: 2m}], tokens: [{limit: 100, window: 1m}]}"));
+        await().atMost(WITHIN).untilAsserted(() -> lookup("most-restrictive").statusCode(200));
+        String body = given().accept("application/yaml").when().get("/v1/tiers/policies").then().statusCode(200)
+                .extract().asString();
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> docs = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                .readerFor(com.fasterxml.jackson.databind.JsonNode.class)
+                .<com.fasterxml.jackson.databind.JsonNode>readValues(body).readAll();
+        com.fasterxml.jackson.databind.JsonNode requests = docs.get(0);
+        assertEquals("other-ns", requests.at("/metadata/namespace").asText());
+        assertEquals("tier-configmap-gw", requests.at("/spec/targetRef/name").asText());
+        assertEquals(5, requests.at("/spec/limits/unmatched-requests-2m/rates/0/limit").asInt(), "free's, the smaller");
+        assertEquals(100, docs.get(1).at("/spec/limits/unmatched-tokens-1m/rates/0/limit").asInt());
+    }
+
     /** Serves premium to these groups and one unique to this call, which shows this config is the one applied. */
     private void serve(String premiumGroups) {
         String marker = uniqueGroup();
@@ -114,7 +143,7 @@ class ConfigMapTierSourceTest {
     }
 
     private void delete() {
-        client.configMaps().inNamespace("maas").withName("tier-to-group-mapping").delete();
+        client.configMaps().inNamespace(NAMESPACE).withName("tier-to-group-mapping").delete();
         await().atMost(WITHIN).untilAsserted(() -> given().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'tier-config' }.data.lastChange", equalTo("removed")));
     }
@@ -123,11 +152,16 @@ class ConfigMapTierSourceTest {
         write(client, tiers);
     }
 
-    static void write(KubernetesClient client, String tiers) {
+    private void write(KubernetesClient client, String tiers) {
+        write(client, NAMESPACE, tiers);
+    }
+
+    /** Writes the tier ConfigMap as an admin would. */
+    static void write(KubernetesClient client, String namespace, String tiers) {
         ConfigMap configMap = new ConfigMapBuilder().withNewMetadata()
-                .withName("tier-to-group-mapping").withNamespace("maas").endMetadata()
+                .withName("tier-to-group-mapping").withNamespace(namespace).endMetadata()
                 .addToData("tiers", tiers).build();
-        client.configMaps().inNamespace("maas").resource(configMap).createOr(existing -> existing.update());
+        client.configMaps().inNamespace(namespace).resource(configMap).createOr(existing -> existing.update());
     }
 
     private static double rejectedReloads() {

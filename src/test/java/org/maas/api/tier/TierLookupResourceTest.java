@@ -15,6 +15,15 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class TierLookupResourceTest {
 
+    /** The file source serves its tiers from the start, no reload needed (formerly FileTierSourceStartTest's boot). */
+    @Test
+    void theFileSourceServesItsTiersFromTheStart() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'tier-config' }.data.origin", equalTo("bundled default-tiers.yaml"))
+                .body("checks.find { it.name == 'tier-config' }.data.lastChange", equalTo("applied"));
+        lookup("{\"groups\": [\"premium-users\"]}").statusCode(200).body("tier", equalTo("premium"));
+    }
+
     @Test
     void resolvesTheHighestTierOfTheUsersGroups() {
         lookup("{\"groups\": [\"system:authenticated\", \"premium-users\"]}")

@@ -9,54 +9,52 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.model.ModelFixtures;
+import org.maas.api.model.ModelsBoot;
+import org.maas.api.testing.ApiFaultsResource;
+import org.maas.api.testing.ControlPlane;
+import org.maas.api.testing.ControlPlane.Pool;
 import org.maas.api.testing.Identities;
-import org.maas.api.testing.KubernetesApiStub;
-import org.maas.api.testing.KubernetesApiStubResource;
 
 /**
- * GET /v1/usage against the API stub (users, models, RBAC as in the models tests) and a Limitador fake
- * serving counters per model route. Each test has its own namespace and tier, so the models other tests
- * grant do not change what it looks at: premium (exact answer), free (no counters, a failing route),
- * enterprise (Limitador not answering).
+ * GET /v1/usage on the real control plane (users, models and RBAC as in the models tests, see
+ * {@link ModelsBoot}) and a Limitador fake serving counters per model route. Each test has its own namespace
+ * and users, so the models other tests grant do not change what it looks at: premium (exact answer), free (no
+ * counters, a failing route), enterprise (Limitador not answering).
  */
 @QuarkusTest
-@WithTestResource(KubernetesApiStubResource.class)
+@TestProfile(ModelsBoot.Profile.class)
+@WithTestResource(value = ApiFaultsResource.class, initArgs = {
+        @ResourceArg(name = "namespace", value = ModelsBoot.NAMESPACE),
+        @ResourceArg(name = "gateway", value = ModelsBoot.GATEWAY),
+        @ResourceArg(name = "overlays", value = "model-access")})
 @WithTestResource(LimitadorFake.class)
 class UsageResourceTest {
 
-    static final MaasIdentity IDENTITY = Identities.forGateway(ModelFixtures.GATEWAY);
-    static final Duration INFORMERS = Duration.ofSeconds(20);
-    /** 2^64 - 250: Limitador's unsigned remaining after a token limit was overshot by 250. */
+    static final ControlPlane PLANE = ControlPlane.shared();
+    static final MaasIdentity IDENTITY = Identities.forGateway(ModelsBoot.GATEWAY);
+    static final Duration INFORMERS = Duration.ofSeconds(60);
     static final Set<String> PREMIUM_MODELS = Set.of("meta-llama/Llama-3.1-8B-Instruct", "ibm/granite", "x/ungranted");
     static final Set<String> PARTIAL_MODELS = Set.of("org/works", "org/broken");
+    /** 2^64 - 250: Limitador's unsigned remaining after a token limit was overshot by 250. */
     static final String WRAPPED = "18446744073709551366";
-
-    @KubernetesTestServer
-    KubernetesApiStub api;
 
     @jakarta.inject.Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
-    ModelFixtures fixtures;
-
-    @BeforeEach
-    void kserveInstalled() {
-        api.serveApiGroup("serving.kserve.io", "v1alpha2", "v1alpha1");
-        fixtures = new ModelFixtures(api.client(), "v1alpha2");
-    }
+    final ModelFixtures fixtures = new ModelFixtures(PLANE.admin(), "v1alpha2", ModelsBoot.GATEWAY);
 
     @Test
     void aPremiumUserSeesExactlyTheirCountersForTheModelsTheyMayUse() {
@@ -66,8 +64,9 @@ class UsageResourceTest {
         fixtures.onGateway(ns, "ungranted", "x/ungranted");
         fixtures.grant(ns, "llama", IDENTITY.tierGroup("premium"));
         fixtures.grant(ns, "granite", IDENTITY.tierGroup("premium"));
-        String pat = api.addUser("pat", "system:authenticated", "premium-users");
-        String patId = IDENTITY.serviceAccountName("pat");
+        ControlPlane.User patUser = PLANE.user(Pool.PREMIUM);
+        String pat = patUser.token();
+        String patId = IDENTITY.serviceAccountName(patUser.name());
         String bobId = IDENTITY.serviceAccountName("bob");
         LimitadorFake.counters(ns + "/llama-kserve-route",
                 new LimitadorFake.Counter("premium-requests-2m", 20, 120, patId, "17", 71),
@@ -120,7 +119,7 @@ class UsageResourceTest {
         String ns = "usage-fresh";
         fixtures.onGateway(ns, "fresh", "org/fresh");
         fixtures.grant(ns, "fresh", IDENTITY.tierGroup("free"));
-        String fred = api.addUser("fred", "system:authenticated");
+        String fred = PLANE.user(Pool.FREE).token();
 
         await().atMost(INFORMERS).until(() -> entries(usage(fred), Set.of("org/fresh")).size() == 2);
         Map<String, Map<String, Object>> byKey = entries(usage(fred), Set.of("org/fresh"));
@@ -138,9 +137,10 @@ class UsageResourceTest {
         fixtures.grant(ns, "works", IDENTITY.tierGroup("free"));
         fixtures.grant(ns, "broken", IDENTITY.tierGroup("free"));
         LimitadorFake.failing(ns + "/broken-kserve-route");
-        String fay = api.addUser("fay", "system:authenticated");
+        ControlPlane.User fayUser = PLANE.user(Pool.FREE);
+        String fay = fayUser.token();
         LimitadorFake.counters(ns + "/works-kserve-route",
-                new LimitadorFake.Counter("free-requests-2m", 5, 120, IDENTITY.serviceAccountName("fay"), "4", 100));
+                new LimitadorFake.Counter("free-requests-2m", 5, 120, IDENTITY.serviceAccountName(fayUser.name()), "4", 100));
 
         // both models in the cache: the broken one makes the answer partial
         await().atMost(INFORMERS).until(() -> Boolean.TRUE.equals(usage(fay).get("partial")));
@@ -157,7 +157,7 @@ class UsageResourceTest {
         fixtures.onGateway(ns, "slow", "org/slow");
         fixtures.grant(ns, "slow", IDENTITY.tierGroup("enterprise"));
         LimitadorFake.slow(ns + "/slow-kserve-route", 60_000);
-        String erin = api.addUser("erin", "system:authenticated", "enterprise-users");
+        String erin = PLANE.user(Pool.ENTERPRISE).token();
 
         // until the model shows, the answer is an empty 200; then Limitador's silence gives 503
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> await().atMost(INFORMERS).until(() ->
@@ -192,13 +192,25 @@ class UsageResourceTest {
         assertEquals(before + 1, registry.counter("maas_usage_requests", "outcome", "unauthorized").count());
 
         String ns = "usage-metrics";
+        // Limitador's answers are cached per route: the new route is read (and timed) once it shows
+        long reads = registry.timer("maas_limitador_request_duration", "outcome", "ok").count();
         fixtures.onGateway(ns, "timed", "org/timed");
-        fixtures.grant(ns, "timed", IDENTITY.tierGroup("free"));
-        String tim = api.addUser("tim", "system:authenticated");
+        // premium: no route Limitador fails for is granted to premium in this application (free's "broken" is)
+        fixtures.grant(ns, "timed", IDENTITY.tierGroup("premium"));
+        String tim = PLANE.user(Pool.PREMIUM).token();
         await().atMost(INFORMERS).until(() -> entries(usage(tim), Set.of("org/timed")).size() == 2);
-        assertTrue(registry.find("maas_limitador_request_duration").tag("outcome", "ok").timer().count() > 0);
-        assertTrue(registry.find("maas_usage_requests").tags("outcome", "ok").counter() != null
-                || registry.find("maas_usage_requests").tags("outcome", "partial").counter() != null);
+
+        assertTrue(registry.timer("maas_limitador_request_duration", "outcome", "ok").count() > reads,
+                "Limitador's answer for the new route was timed");
+
+        double ok = count("maas_usage_requests", "outcome", "ok");
+        usage(tim);
+        assertEquals(ok + 1, count("maas_usage_requests", "outcome", "ok"), "one more answer, counted ok");
+    }
+
+    private double count(String name, String tag, String value) {
+        io.micrometer.core.instrument.Counter counter = registry.find(name).tag(tag, value).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static JsonPath usage(String token) {

@@ -1,4 +1,4 @@
-package org.maas.api.policy;
+package org.maas.api.tools;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.maas.api.config.MaasConfig.Policies.Unmatched;
+import org.maas.api.policy.PolicyRenderer;
+import org.maas.api.policy.RenderedPolicies;
 import org.maas.api.tier.InvalidTierConfigException;
 import org.maas.api.tier.Tier;
 import org.maas.api.identity.MaasIdentity;

@@ -1,4 +1,4 @@
-package org.maas.api.demo;
+package org.maas.api.tools;
 
 import io.fabric8.kubernetes.api.model.ConfigBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -39,7 +39,7 @@ import org.maas.api.usage.LimitadorFake;
  * <li>Limitador counters for the premium user on one model.
  * </ul>
  * <pre>
- * java -cp target/test-classes:target/classes:TEST_CLASSPATH org.maas.api.demo.DemoCluster CONTROL_PLANE_DIR KUBECONFIG_FILE
+ * java -cp target/test-classes:target/classes:TEST_CLASSPATH org.maas.api.tools.DemoCluster CONTROL_PLANE_DIR KUBECONFIG_FILE
  * </pre>
  * Writes a kubeconfig for maas-api's own ServiceAccount (a TokenRequest token) to KUBECONFIG_FILE, prints
  * {@code limitador<TAB>url} and {@code ready}, then serves the Limitador fake until killed.

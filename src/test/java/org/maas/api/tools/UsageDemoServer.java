@@ -1,15 +1,16 @@
-package org.maas.api.usage;
+package org.maas.api.tools;
 
 import java.util.Map;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.model.ModelFixtures;
 import org.maas.api.testing.Identities;
 import org.maas.api.testing.KubernetesApiStub;
+import org.maas.api.usage.LimitadorFake;
 
 /**
  * The facts of docs/tokens.md's GET /v1/usage example, served on loopback for a run of the jar:
  * <pre>
- * java -cp target/test-classes:TEST_CLASSPATH org.maas.api.usage.UsageDemoServer STUB_PORT
+ * java -cp target/test-classes:TEST_CLASSPATH org.maas.api.tools.UsageDemoServer STUB_PORT
  * </pre>
  * a Kubernetes API stub (user {@code pat} in premium, two models granted to premium, one not) and a
  * Limitador fake with pat's and another user's counters. Prints {@code token}, {@code limitador} (the URL

@@ -1,4 +1,4 @@
-package org.maas.api.policy;
+package org.maas.api.tools;
 
 import java.util.ArrayList;
 import java.util.List;
