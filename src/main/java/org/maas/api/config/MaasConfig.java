@@ -169,6 +169,15 @@ public interface MaasConfig {
         @WithDefault("64K")
         @PositiveSize
         MemorySize maxBodySize();
+
+        /**
+         * A request's body must have arrived this long after its headers; a client still sending (or sending
+         * nothing after declaring a body) is disconnected. Headers themselves are bounded by
+         * quarkus.http.idle-timeout: a connection that sends nothing that long is closed.
+         */
+        @WithDefault("30s")
+        @PositiveDuration
+        Duration bodyTimeout();
     }
 
     @Convertible

@@ -144,9 +144,14 @@ public class Informers {
 
     private static final class Running {
 
+        private static final long OUTAGE_GAP_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
         private final Spec spec;
         private final SharedIndexInformer<?> informer;
         private volatile String lastError;
+        /** When the last failure was seen (nanoTime), 0 while healthy: one WARN per outage, not per retry. */
+        private volatile long failingSince;
+        private volatile long lastFailure;
 
         Running(Spec spec, SharedIndexInformer<?> informer) {
             this.spec = spec;
@@ -166,7 +171,17 @@ public class Informers {
                         spec.permission(), spec.name());
             } else {
                 lastError = describe(failure == null ? error : failure);
-                LOG.warnf("informer %s (%s) failed: %s; retrying", spec.name(), spec.permission(), lastError);
+                long now = System.nanoTime();
+                // fabric8 retries at most 8 s apart (watch-reconnect-interval 250ms, doubled up to 32 times): a
+                // failure within OUTAGE_GAP of the last one is the same outage, logged at DEBUG with its trace.
+                if (failingSince == 0 || now - lastFailure > OUTAGE_GAP_NANOS) {
+                    failingSince = now;
+                    LOG.warnf("informer %s (%s) failed: %s; retrying (repeats at DEBUG until it recovers)",
+                            spec.name(), spec.permission(), lastError);
+                } else {
+                    LOG.debugf(error, "informer %s (%s) failed again: %s", spec.name(), spec.permission(), lastError);
+                }
+                lastFailure = now;
             }
             return true;
         }
@@ -196,6 +211,10 @@ public class Informers {
 
         State state() {
             boolean watching = informer.isWatching();
+            if (watching && failingSince != 0) {
+                failingSince = 0;
+                LOG.infof("informer %s watches again", spec.name());
+            }
             return new State(spec.name(), spec.gatesReadiness(), informer.hasSynced(), watching,
                     watching ? null : lastError);
         }

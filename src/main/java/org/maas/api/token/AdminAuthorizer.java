@@ -28,12 +28,30 @@ class AdminAuthorizer {
         this.client = client;
     }
 
-    /** @throws ApiException 403 naming the permission and the first namespace where it is missing */
+    /**
+     * For the configured tier namespaces (derived from the gateway and the public tier names), asked before
+     * anything is read: the answer does not depend on what exists.
+     *
+     * @throws ApiException 403 naming the permission and the first namespace where it is missing
+     */
     void requireDeleteServiceAccounts(Caller.Person caller, Collection<String> namespaces) {
         for (String namespace : new TreeSet<>(namespaces)) {
             if (!allowed(caller, namespace)) {
                 throw ApiException.forbidden("you may not " + VERB + " " + RESOURCE + " in namespace " + namespace
                         + ", which this admin action needs (in every tier namespace concerned)");
+            }
+        }
+    }
+
+    /**
+     * For namespaces found by reading (of tiers no longer configured, where the user still has something),
+     * asked only of a caller who passed {@link #requireDeleteServiceAccounts}: the 403 names none of them.
+     */
+    void requireAlsoWhereFound(Caller.Person caller, Collection<String> found) {
+        for (String namespace : new TreeSet<>(found)) {
+            if (!allowed(caller, namespace)) {
+                throw ApiException.forbidden("you may not " + VERB + " " + RESOURCE + " in every namespace where this"
+                        + " admin action found something (a tier namespace of a tier no longer configured)");
             }
         }
     }

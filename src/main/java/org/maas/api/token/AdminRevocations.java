@@ -55,12 +55,21 @@ class AdminRevocations {
 
     UserRevocation revoke(Caller.Person admin, String username, boolean dryRun) {
         try {
+            // Decide first, on the configured tier namespaces alone: a refusal reads nothing and so costs the
+            // same, and says the same, whether the user holds anything or not.
+            Set<String> configured = configuredNamespaces();
+            authorizer.requireDeleteServiceAccounts(admin, configured);
             List<ServiceAccount> held = cache.listServiceAccountsNamed(identity.serviceAccountName(username)).stream()
                     .filter(sa -> identity.tierOfNamespace(sa.getMetadata().getNamespace()).isPresent())
                     .filter(sa -> username.equals(ManagedObjects.owner(sa))).toList();
-            Set<String> concerned = configuredNamespaces();
-            held.forEach(sa -> concerned.add(sa.getMetadata().getNamespace()));
-            authorizer.requireDeleteServiceAccounts(admin, concerned);
+            if (held.isEmpty()) {
+                throw ApiException.notFound("user " + TokenAudit.quote(username) + " holds no ServiceAccount in any tier"
+                        + " namespace: nothing to revoke (user names are exact and case-sensitive)");
+            }
+            Set<String> elsewhere = new TreeSet<>();
+            held.forEach(sa -> elsewhere.add(sa.getMetadata().getNamespace()));
+            elsewhere.removeAll(configured);
+            authorizer.requireAlsoWhereFound(admin, elsewhere);
 
             Instant now = Instant.now();
             Map<String, List<ApiKeyInfo>> keysByNamespace = apiKeys.liveKeys(username).stream()
@@ -80,10 +89,6 @@ class AdminRevocations {
                 metrics.count("admin_revoke", tier, dryRun ? "dry_run" : "success");
                 revoked.add(new UserRevocation.Account(tier, namespace, sa.getMetadata().getName(), ofAccount));
             }));
-            if (held.isEmpty()) {
-                KeyAudit.adminRevoke("nothing_to_revoke", admin.username(), username, null, null, null, 0, dryRun);
-                metrics.count("admin_revoke", null, "nothing_to_revoke");
-            }
             return new UserRevocation(username, dryRun, revoked);
         } catch (ApiException e) {
             KeyAudit.adminRevoke(TokenIssuer.outcome(e), admin.username(), username, null, null, null, 0, dryRun);
@@ -96,11 +101,30 @@ class AdminRevocations {
     List<ApiKeyInfo> list(Caller.Person admin, Optional<String> user, Optional<String> tier) {
         try {
             tier.ifPresent(AdminRevocations::checkTierName);
-            List<Secret> secrets = user.map(u -> keys.listOwned(identity.serviceAccountName(u))).orElseGet(keys::listAll);
-            Map<String, String> accountUids = new HashMap<>();
-            for (ServiceAccount sa : keys.listAccounts()) {
-                accountUids.put(sa.getMetadata().getNamespace() + "/" + sa.getMetadata().getName(), sa.getMetadata().getUid());
+            boolean knownTier = tier.map(t -> tiers.served().tiers().stream().anyMatch(c -> c.name().equals(t)))
+                    .orElse(false);
+            // Decide first, before any read: the given tier's namespace, else (no tier, or a typo) every configured one.
+            Set<String> configured = knownTier ? new TreeSet<>(Set.of(identity.tierNamespace(tier.get())))
+                    : configuredNamespaces();
+            authorizer.requireDeleteServiceAccounts(admin, configured);
+            if (tier.isPresent() && !knownTier) {
+                throw ApiException.notFound("no tier named " + TokenAudit.quote(tier.get()) + " is configured;"
+                        + " GET /v1/tiers lists them");
             }
+            Map<String, String> accountUids = new HashMap<>();
+            for (ServiceAccount sa : user.map(u -> cache.listServiceAccountsNamed(identity.serviceAccountName(u)))
+                    .orElseGet(keys::listAccounts)) {
+                if (user.map(u -> u.equals(ManagedObjects.owner(sa))).orElse(true)) {
+                    accountUids.put(sa.getMetadata().getNamespace() + "/" + sa.getMetadata().getName(),
+                            sa.getMetadata().getUid());
+                }
+            }
+            if (user.isPresent() && accountUids.keySet().stream()
+                    .noneMatch(at -> identity.tierOfNamespace(at.substring(0, at.indexOf('/'))).isPresent())) {
+                throw ApiException.notFound("user " + TokenAudit.quote(user.get()) + " holds no ServiceAccount in any"
+                        + " tier namespace, so no API key (user names are exact and case-sensitive)");
+            }
+            List<Secret> secrets = user.map(u -> keys.listOwned(identity.serviceAccountName(u))).orElseGet(keys::listAll);
             Instant now = Instant.now();
             List<ApiKey> found = secrets.stream().map(ApiKey::of).flatMap(Optional::stream)
                     .filter(key -> identity.tierOfNamespace(key.namespace()).isPresent())
@@ -109,12 +133,10 @@ class AdminRevocations {
                     .filter(key -> key.ownerUid() != null && key.ownerUid().equals(accountUids.get(
                             key.namespace() + "/" + identity.serviceAccountName(key.username()))))
                     .sorted(ApiKeyService.NEWEST_FIRST).toList();
-            Set<String> concerned = tier.map(t -> (Set<String>) new TreeSet<>(Set.of(identity.tierNamespace(t))))
-                    .orElseGet(this::configuredNamespaces);
-            if (tier.isEmpty()) {
-                found.forEach(key -> concerned.add(key.namespace()));
-            }
-            authorizer.requireDeleteServiceAccounts(admin, concerned);
+            Set<String> elsewhere = new TreeSet<>();
+            found.forEach(key -> elsewhere.add(key.namespace()));
+            elsewhere.removeAll(configured);
+            authorizer.requireAlsoWhereFound(admin, elsewhere);
             KeyAudit.adminList("success", admin.username(), user.orElse(null), tier.orElse(null), found.size());
             metrics.count("admin_list", tier.orElse(null), "success");
             return found.stream().map(key -> key.info(now, true)).toList();

@@ -68,12 +68,21 @@ public class ApiKeyResource {
                     name = "key", value = "{\"id\": \"6f1c2a9e-8d3b-4b7a-9e0f-2c4d5e6f7a8b\", \"name\": \"ci-pipeline\","
                     + " \"description\": \"\", \"key\": \"eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOlsibWFhcy1kZWZhdWx0LWdhdGV3YXktc2EiXX0.c2ln\","
                     + " \"createdAt\": 1764174600, \"expiresAt\": 1766766600, \"tier\": \"free\"}")))
-    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "400", description = "The body is not valid UTF-8 JSON of this shape, or the name has a"
+            + " control, format or invisible character (or a lone surrogate), named with its position, or is only spaces",
+            content = @Content(schema = @Schema(implementation = ApiError.class), examples = {
+                    @ExampleObject(name = "hidden character", value = "{\"error\": \"bad_request\", \"message\": \"name:"
+                            + " character U+202E (RIGHT-TO-LEFT OVERRIDE) at position 4 (counting from 1) is a control or"
+                            + " format character, which does not show or reorders what is shown; use characters that show\"}"),
+                    @ExampleObject(name = "not UTF-8", value = "{\"error\": \"bad_request\", \"message\": \"the request body"
+                            + " is not valid UTF-8: a malformed or overlong byte sequence at byte 17 (0-based)\"}")}))
     @APIResponse(responseCode = "403", description = "A MaaS token or key used as the caller (use your own identity), or no tier for your groups",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = {
                     @ExampleObject(name = "maas token", value = MAAS_TOKEN + "create API keys" + OWN_IDENTITY),
                     @ExampleObject(name = "no tier", value = "{\"error\": \"forbidden\", \"message\": \"no tier includes any of your groups [contractors]; ask an administrator to add one of them to a tier\"}")}))
-    @APIResponse(responseCode = "409", description = "A live key of yours has that name, or you hold maas.api-keys.max-per-user live keys",
+    @APIResponse(responseCode = "409", description = "A live key of yours has that name (compared after NFC"
+            + " normalization and trimming of spaces), you hold maas.api-keys.max-per-user live keys, or your accounts"
+            + " were revoked (DELETE /v1/tokens, an admin) while this key was being created",
             content = @Content(schema = @Schema(implementation = ApiError.class), examples = {
                     @ExampleObject(name = "name", value = "{\"error\": \"conflict\", \"message\": \"you already have a live API key named \\\"ci-pipeline\\\"; pick another name, or delete that key first\"}"),
                     @ExampleObject(name = "limit", value = "{\"error\": \"conflict\", \"message\": \"you have 50 live API keys, the most allowed is 50 (maas.api-keys.max-per-user): ...\"}")}))

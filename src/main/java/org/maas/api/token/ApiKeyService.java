@@ -76,19 +76,26 @@ class ApiKeyService {
                 throw ApiException.badRequest("send a JSON body with at least a name, e.g. {\"name\": \"ci-pipeline\"}");
             }
             validate(request);
+            name = KeyNames.normalize("name", request.name());
             Duration lifetime = expiration.parse(request.expiration());
             tier = tiers.match(caller.groups()).requireTier().name();
             namespace = identity.tierNamespace(tier);
             cache.start();
             String ownTier = tier;
             String ownNamespace = namespace;
-            ServiceAccount owner = issuer.inOneTier(caller, account, namespace,
-                    () -> accounts.current(ownNamespace, account, ownTier, caller.username()));
-            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            checkRoom(caller, owner, name, now);
-            Secret secret = createSecret(ApiKeySecrets.build(owner, tier, caller.username(), name,
-                    description(request), now, now.plus(lifetime)), owner, now);
-            CreatedApiKey created = bindToken(secret, owner, lifetime, tier, now);
+            String ownName = name;
+            // One create of this user at a time in this replica, from the count to the token: without it, 60
+            // concurrent creates all counted 49 live keys and 51 were made. (Replicas: see withinLimit.)
+            CreatedApiKey created = issuer.alone(account, () -> {
+                ServiceAccount owner = issuer.inOneTier(caller, account, ownNamespace,
+                        () -> accounts.current(ownNamespace, account, ownTier, caller.username()));
+                Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+                checkRoom(caller, owner, ownName, now);
+                Secret secret = createSecret(ApiKeySecrets.build(owner, ownTier, caller.username(), ownName,
+                        description(request), now, now.plus(lifetime)), owner, now);
+                withinLimit(caller, owner, secret, now);
+                return bindToken(secret, owner, lifetime, ownTier, now);
+            });
             KeyAudit.create("success", caller.username(), tier, namespace, created.id(), name,
                     Instant.ofEpochSecond(created.expiresAt()));
             metrics.count("create", tier, "success");
@@ -102,7 +109,7 @@ class ApiKeyService {
 
     private static void validate(CreateApiKeyRequest request) {
         String name = request.name();
-        if (name == null || name.isBlank()) {
+        if (name == null || name.isEmpty()) {
             throw ApiException.badRequest("name: required, 1 to " + MAX_NAME + " characters (not only spaces)");
         }
         if (name.codePointCount(0, name.length()) > MAX_NAME) {
@@ -129,6 +136,24 @@ class ApiKeyService {
         if (live.size() >= maxPerUser) {
             throw ApiException.conflict("you have " + live.size() + " live API keys, the most allowed is " + maxPerUser
                     + " (maas.api-keys.max-per-user): delete one with DELETE /v1/api-keys/{id} first");
+        }
+    }
+
+    /**
+     * Counted again once the Secret exists, straight from the API server: replicas do not share the lock of
+     * {@link #create}, so two of them may both have counted room for one more. Of creates that overlap, the
+     * later counter sees the other's Secret and withdraws its own (409): the limit is never exceeded, and in
+     * one replica (where creates of a user run one by one) exactly reached.
+     */
+    private void withinLimit(Caller.Person caller, ServiceAccount owner, Secret secret, Instant now) {
+        long live = ownKeys(caller.username(), keys.listOwned(owner.getMetadata().getName()),
+                Map.of(owner.getMetadata().getNamespace(), owner.getMetadata().getUid())).stream()
+                .filter(key -> !key.expired(now)).count();
+        if (live > maxPerUser) {
+            keys.deleteQuietly(secret);
+            throw ApiException.conflict("you have " + maxPerUser + " live API keys, the most allowed"
+                    + " (maas.api-keys.max-per-user; another create of yours took the last one): delete one with"
+                    + " DELETE /v1/api-keys/{id} first");
         }
     }
 
@@ -174,7 +199,10 @@ class ApiKeyService {
                     lifetime, new ServiceAccountStore.BoundSecret(secret.getMetadata().getName(),
                             secret.getMetadata().getUid()));
             if (granted == null) { // the account was deleted meanwhile (a concurrent revoke)
-                throw ApiException.unavailable("your ServiceAccount was deleted meanwhile (a concurrent revocation); retry", 1);
+                // A revocation of this user's accounts (their own revoke-all, an admin's) won the race: the caller's
+                // doing or an admin's decision, not an outage; retrying would only undo it.
+                throw ApiException.conflict("your ServiceAccount was deleted while this key was being created (all"
+                        + " your tokens and keys were revoked at the same time); no key was created");
             }
             Instant expiresAt = Instant.ofEpochSecond(TokenIssuer.expiresAt(granted));
             Instant issuedAt = JwtClaims.peek(granted.getStatus().getToken()).map(JwtClaims::issuedAt)

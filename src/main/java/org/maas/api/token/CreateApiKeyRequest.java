@@ -7,7 +7,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "CreateApiKeyRequest", description = "A named key; only the name is required",
         additionalProperties = Schema.False.class)
 public record CreateApiKeyRequest(
-        @Schema(description = "1 to 128 characters, unique among your live keys", required = true,
+        @Schema(description = "1 to 128 characters that show (no control or format characters), stored"
+                + " NFC-normalized without leading or trailing spaces, unique among your live keys", required = true,
                 minLength = 1, maxLength = 128, example = "ci-pipeline")
         String name,
         @Schema(description = "At most 256 characters", maxLength = 256, example = "GitHub Actions of team-a/app")

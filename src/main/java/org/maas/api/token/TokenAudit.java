@@ -34,21 +34,29 @@ final class TokenAudit {
                 quote(serviceAccount));
     }
 
-    /** Usernames come from the identity provider: quote and escape them so no line can be forged. */
+    /**
+     * Usernames come from the identity provider and key names from callers: quote them and escape every code
+     * point that does not show as itself (controls, format characters such as U+202E that reorder a line,
+     * separators, lone surrogates, unassigned ones) as {@code \\uXXXX}, so no line can be forged or disguised.
+     */
     static String quote(String value) {
         if (value == null) {
             return "-";
         }
         StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (char c : value.toCharArray()) {
+        value.codePoints().forEach(c -> {
             if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\u%04x", (int) c));
+                out.append('\\').appendCodePoint(c);
+            } else if (c != ' ' && (KeyNames.hidden(c) || Character.isSpaceChar(c) || Character.isWhitespace(c))) {
+                if (Character.isBmpCodePoint(c)) {
+                    out.append(String.format("\\u%04x", c));
+                } else {
+                    out.append(String.format("\\U%08x", c));
+                }
             } else {
-                out.append(c);
+                out.appendCodePoint(c);
             }
-        }
+        });
         return out.append('"').toString();
     }
 }

@@ -98,6 +98,13 @@ class TokenIssuer {
         }
     }
 
+    /** Runs {@code work} while the user's other mints, key creates and revokes in this replica wait. */
+    <T> T alone(String account, java.util.function.Supplier<T> work) {
+        try (OneTierAtATime.Held held = oneTier.lock(account)) {
+            return work.get();
+        }
+    }
+
     /** Runs deletions of the user's accounts (admin revocation) while the user's mints and key creates wait. */
     void removingAccounts(String account, Runnable delete) {
         try (OneTierAtATime.Held held = oneTier.lock(account)) {

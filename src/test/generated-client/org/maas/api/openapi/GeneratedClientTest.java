@@ -404,6 +404,7 @@ class GeneratedClientTest {
         assertEquals(1, revoked.getAccounts().size());
         assertFalse(api.authenticates(key.getKey(), IDENTITY.audience()));
         assertFalse(api.authenticates(token, IDENTITY.audience()));
+        assertError(404, "not_found", () -> admin().adminRevokeUserTokens("tess", null, admin)); // nothing left
 
         // dryRun is typed Boolean in the client: a caller writing the URL by hand can still send another value.
         assertError(400, "bad_request", () -> admin(request -> request.uri(URI.create(
@@ -431,6 +432,7 @@ class GeneratedClientTest {
         assertEquals(List.of(), admin().adminListApiKeys("free", "xia", admin));
 
         assertError(400, "bad_request", () -> admin().adminListApiKeys("Not_A_Tier", null, admin));
+        assertError(404, "not_found", () -> admin().adminListApiKeys("bogus", null, admin));
         assertError(401, "unauthorized", () -> admin().adminListApiKeys(null, "xia"));
         assertError(403, "forbidden", () -> admin().adminListApiKeys(null, "xia",
                 bearer(api.addUser("zed", "system:authenticated"))));

@@ -52,7 +52,7 @@ class TierLookupBadInputTest {
                 bad("single quotes", JSON, "{'groups': ['a']}", 400, "not valid JSON"),
                 bad("comment", JSON, "{\"groups\": [\"a\"] /* x */}", 400, "not valid JSON"),
                 bad("bare word", JSON, "groups", 400, "not valid JSON"),
-                bad("invalid utf-8", JSON, new String(new byte[] {'{', '"', (byte) 0xC3, '"', '}'}, StandardCharsets.ISO_8859_1), 400, "not valid JSON"),
+                bad("invalid utf-8", JSON, new String(new byte[] {'{', '"', (byte) 0xC3, '"', '}'}, StandardCharsets.ISO_8859_1), 400, "not valid UTF-8"),
                 // refused at the first '[' (not an object), before any nesting limit is reached
                 bad("deep nesting", JSON, "[".repeat(2000) + "]".repeat(2000), 400,
                         "the body has the wrong type: expected a JSON object"),

@@ -169,7 +169,7 @@ class AdminResourceTest {
     void badDryRunValuesAre400AndUnknownUsersHaveNothingToRevoke() {
         String admin = admin();
         revoke(admin, "someone", "?dryRun=yes").statusCode(400).body("message", containsString("dryRun"));
-        revoke(admin, "never-seen", "").statusCode(200).body("accounts.size()", equalTo(0));
+        revoke(admin, "never-seen", "").statusCode(404).body("error", equalTo("not_found")); // issue 24: a typo is no success
         assertEquals(401, given().delete("/v1/admin/users/x/tokens").then().extract().statusCode());
     }
 }
