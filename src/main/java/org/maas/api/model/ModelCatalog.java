@@ -90,6 +90,17 @@ public class ModelCatalog {
         return models;
     }
 
+    /**
+     * The model's tier annotation ({@link TierAnnotation#KEY}) as its LLMInferenceService carries it now, or null
+     * when it has none; for GET /v1/access, after {@link #models} returned the model.
+     */
+    public String tierAnnotation(Model model) {
+        SharedIndexInformer<GenericKubernetesResource> informer = services;
+        GenericKubernetesResource service = informer == null ? null : informer.getStore().getByKey(model.key());
+        var annotations = service == null ? null : service.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(TierAnnotation.KEY);
+    }
+
     /** Which version of LLMInferenceService this catalog reads, once started; for logs and tests. */
     String servedVersion() {
         return servedVersion;
