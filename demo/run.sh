@@ -109,6 +109,7 @@ Try this (pat, premium):
   curl -sS \$MAAS/v1/api-keys -H "Authorization: Bearer \$PAT" | jq
   curl -sS \$MAAS/v1/models -H "Authorization: Bearer \$(jq -r .key <<< "\$KEY")" -o /dev/null -w '%{http_code}\n'
   curl -sS \$MAAS/v1/usage -H "Authorization: Bearer \$PAT" | jq
+  curl -sS \$MAAS/v1/access -H "Authorization: Bearer \$PAT" | jq      # why 403 / 429 (docs/access.md)
   curl -sS "\$MAAS/v1/admin/api-keys?user=pat" -H "Authorization: Bearer \$ADA" | jq
   curl -sS -X DELETE \$MAAS/v1/api-keys/\$(jq -r .id <<< "\$KEY") -H "Authorization: Bearer \$PAT" -w '%{http_code}\n'
 The cluster, as an admin sees it (system:masters):
@@ -165,6 +166,12 @@ echo "ok: key listed"
 [ "$(call GET /v1/usage "$PAT")" = 200 ] || fail "usage: $(cat "$DIR/body")"
 jq -e '[.usage[] | select(.used > 0)] | length > 0' "$DIR/body" > /dev/null || fail "no usage: $(cat "$DIR/body")"
 echo "ok: usage read"
+[ "$(call GET /v1/access "$KEY")" = 200 ] || fail "access: $(cat "$DIR/body")"
+jq -e '.caller.credential == "api-key" and .caller.owner == "pat" and .caller.keyName == "laptop"
+  and ([.models[] | select(.name == "granite" and .allowed
+    and (.reason | startswith("RBAC: allowed by RoleBinding \"maas-model-granite-access/llm\"")))] | length == 1)' \
+  "$DIR/body" > /dev/null || fail "access for pat's key: $(cat "$DIR/body")"
+echo "ok: GET /v1/access for pat's key names its owner and the RoleBinding that lets it call granite"
 [ "$(call GET "/v1/admin/api-keys?user=pat" "$ADA")" = 200 ] || fail "admin list as ada: $(cat "$DIR/body")"
 [ "$(jq 'length' "$DIR/body")" = 2 ] || fail "ada should see pat's 2 keys: $(cat "$DIR/body")"
 [ "$(call GET "/v1/admin/api-keys?user=pat" "$PAT")" = 403 ] || fail "pat is no admin: $(cat "$DIR/body")"

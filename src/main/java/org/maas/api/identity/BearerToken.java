@@ -7,7 +7,7 @@ import java.util.HexFormat;
 import org.maas.api.error.ApiException;
 
 /** The token of an {@code Authorization: Bearer} header. Its value is never logged or stored. */
-final class BearerToken {
+public final class BearerToken {
 
     /** Kubernetes tokens are a few KB at most; anything longer is not worth a TokenReview. */
     static final int MAX_LENGTH = 16 * 1024;
@@ -17,7 +17,7 @@ final class BearerToken {
     }
 
     /** The token, or 401 when the header is missing or not a bearer token. */
-    static String from(String authorization) {
+    public static String from(String authorization) {
         if (authorization == null || authorization.isBlank()) {
             throw ApiException.unauthorized("send your own cluster token as Authorization: Bearer <token>"
                     + " (for example from `oc whoami -t` or `kubectl create token`)");

@@ -71,8 +71,19 @@ public class ModelAccess {
     private record Key(Identity identity, String namespace, String name) {
     }
 
-    /** A review's answer, or why there is none (kept as a value: a failed future would be logged with its trace). */
-    private record Decision(boolean allowed, ApiException failure) {
+    /**
+     * A review's answer, or why there is none (kept as a value: a failed future would be logged with its trace).
+     * {@code reason} is the API server's own ({@code status.reason}: the RBAC authorizer names the binding that
+     * allowed), empty when it gave none.
+     */
+    private record Decision(boolean allowed, String reason, ApiException failure) {
+    }
+
+    /**
+     * One model's answer for GET /v1/access: {@code allowed} null when the review failed ({@code failure} says
+     * why); {@code reason} is the API server's {@code status.reason}, verbatim.
+     */
+    public record Verdict(Model model, Boolean allowed, String reason, String failure) {
     }
 
     /** Answers live for the TTL; a failure expires at once, so only the requests waiting for it share it. */
@@ -135,6 +146,33 @@ public class ModelAccess {
      * deadline (KubernetesGuard) interrupts the wait.
      */
     public List<Model> visible(Identity identity, List<Model> models) {
+        List<Decision> decisions = decide(identity, models, "GET /v1/models");
+        List<Model> visible = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            if (decisions.get(i).failure() == null && decisions.get(i).allowed()) {
+                visible.add(models.get(i));
+            }
+        }
+        return visible;
+    }
+
+    /**
+     * Every model's decision for this identity with the API server's reason, from the same cache and reviews
+     * as {@link #visible}; a failed review is a verdict without an answer, and 503 as for {@link #visible}.
+     */
+    public List<Verdict> verdicts(Identity identity, List<Model> models) {
+        List<Decision> decisions = decide(identity, models, "GET /v1/access");
+        List<Verdict> verdicts = new ArrayList<>(models.size());
+        for (int i = 0; i < models.size(); i++) {
+            Decision decision = decisions.get(i);
+            verdicts.add(decision.failure() == null
+                    ? new Verdict(models.get(i), decision.allowed(), decision.reason(), null)
+                    : new Verdict(models.get(i), null, null, decision.failure().getMessage()));
+        }
+        return verdicts;
+    }
+
+    private List<Decision> decide(Identity identity, List<Model> models, String endpoint) {
         List<CompletableFuture<Decision>> pending = new ArrayList<>(models.size());
         AtomicInteger started = new AtomicInteger(); // reviews of this request, not from the cache
         for (Model model : models) {
@@ -152,16 +190,14 @@ public class ModelAccess {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e); // review() answers every failure as a Decision
         }
-        List<Model> visible = new ArrayList<>();
+        List<Decision> answers = new ArrayList<>(models.size());
         List<String> failedModels = new ArrayList<>();
         ApiException firstFailure = null;
         boolean allUnavailable = true;
         for (int i = 0; i < models.size(); i++) {
             Decision decision = pending.get(i).join();
+            answers.add(decision);
             if (decision.failure() == null) {
-                if (decision.allowed()) {
-                    visible.add(models.get(i));
-                }
                 continue;
             }
             failedModels.add(models.get(i).key());
@@ -174,11 +210,11 @@ public class ModelAccess {
                 throw ApiException.unavailable("the Kubernetes API is unavailable; retry shortly",
                         KubernetesFailures.RETRY_AFTER_SECONDS);
             }
-            LOG.warnf("GET /v1/models left out %d model(s) whose access review failed for %s (fail closed),"
-                    + " first %s: %s", failedModels.size(), identity.username(), failedModels.get(0),
+            LOG.warnf("%s left out %d model(s) whose access review failed for %s (fail closed),"
+                    + " first %s: %s", endpoint, failedModels.size(), identity.username(), failedModels.get(0),
                     firstFailure.getMessage());
         }
-        return visible;
+        return answers;
     }
 
     /** One SubjectAccessReview, exactly the gateway's. */
@@ -193,15 +229,16 @@ public class ModelAccess {
             answer = client.authorization().v1().subjectAccessReview().create(review);
         } catch (KubernetesClientException e) {
             failed.increment();
-            return new Decision(false, failure(e));
+            return new Decision(false, null, failure(e));
         } catch (RuntimeException e) {
             failed.increment();
-            return new Decision(false, new ApiException(ErrorCode.INTERNAL_ERROR, "SubjectAccessReview failed: " + e));
+            return new Decision(false, null, new ApiException(ErrorCode.INTERNAL_ERROR, "SubjectAccessReview failed: " + e));
         }
         boolean yes = answer != null && answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed())
                 && !Boolean.TRUE.equals(answer.getStatus().getDenied());
         (yes ? allowed : denied).increment();
-        return new Decision(yes, null);
+        String reason = answer == null || answer.getStatus() == null ? null : answer.getStatus().getReason();
+        return new Decision(yes, reason == null ? "" : reason, null);
     }
 
     /** Logged once per request by {@link #visible}, not per review: a thousand models would be a thousand lines. */

@@ -88,6 +88,17 @@ public class ModelCatalog {
         return models;
     }
 
+    /**
+     * The model's tier annotation ({@link TierAnnotation#KEY}) as its LLMInferenceService carries it now, or null
+     * when it has none; for GET /v1/access, after {@link #models} returned the model.
+     */
+    public String tierAnnotation(Model model) {
+        SharedIndexInformer<GenericKubernetesResource> informer = services;
+        GenericKubernetesResource service = informer == null ? null : informer.getStore().getByKey(model.key());
+        var annotations = service == null ? null : service.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(TierAnnotation.KEY);
+    }
+
     /** @return false when the API server serves no known version of serving.kserve.io */
     private boolean start() {
         if (services != null) {

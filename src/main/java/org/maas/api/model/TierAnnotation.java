@@ -15,20 +15,20 @@ import org.maas.api.tier.TierIndex;
  * tier names, {@code []} for every tier, absent for no MaaS access. Entries that name no tier of the
  * served config, and a value that is not such an array, grant nothing and are reported.
  */
-record TierAnnotation(Set<String> tiers, List<Problem> problems) {
+public record TierAnnotation(Set<String> tiers, List<Problem> problems) {
 
-    static final String KEY = "alpha.maas.opendatahub.io/tiers";
+    public static final String KEY = "alpha.maas.opendatahub.io/tiers";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What is wrong with (part of) an annotation; {@code reason} tags the metric. */
-    record Problem(String reason, String message) {
+    public record Problem(String reason, String message) {
     }
 
     static TierAnnotation none() {
         return new TierAnnotation(Set.of(), List.of());
     }
 
-    static TierAnnotation parse(String value, TierIndex index) {
+    public static TierAnnotation parse(String value, TierIndex index) {
         JsonNode array;
         try {
             array = JSON.readTree(value);

@@ -27,7 +27,7 @@ import org.maas.api.tier.TierLimits;
  * no route answered at all is it 503 with Retry-After.
  */
 @ApplicationScoped
-class UsageCalculator {
+public class UsageCalculator {
 
     private static final Logger LOG = Logger.getLogger(UsageCalculator.class);
 
@@ -37,7 +37,7 @@ class UsageCalculator {
         this.limitador = limitador;
     }
 
-    UsageReport report(Tier tier, String userid, List<Model> models) {
+    public UsageReport report(Tier tier, String userid, List<Model> models) {
         Map<String, CompletableFuture<RouteCounters>> reads = new LinkedHashMap<>();
         for (Model model : models) {
             reads.computeIfAbsent(model.route(), limitador::counters);

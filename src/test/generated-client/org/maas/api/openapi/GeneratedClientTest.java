@@ -778,4 +778,35 @@ class GeneratedClientTest {
         OBSERVED.record(response);
         return response;
     }
+
+    // --- access (self-contained: its own namespace, model and users) ---
+
+    @Test
+    void getAccess() throws Exception {
+        ModelFixtures fixtures = kserveInstalled();
+        fixtures.onGateway("access", "phi", "microsoft/phi");
+        fixtures.grant("access", "phi", IDENTITY.tierGroup("free")); // free: no other test counts free's models
+        org.maas.client.api.AccessApi access = new org.maas.client.api.AccessApi(client(request -> { }));
+        Map<String, String> pia = bearer(api.addUser("pia", "system:authenticated"));
+        await().atMost(WITHIN).until(() -> access.getAccess(pia).getModels().stream()
+                .anyMatch(m -> m.getName().equals("phi") && Boolean.TRUE.equals(m.getAllowed())));
+
+        org.maas.client.model.Access answer = access.getAccess(pia);
+        assertEquals(List.of("cluster-token", "pia"), List.of(answer.getCaller().getCredential(),
+                answer.getCaller().getUsername()));
+        assertEquals(List.of("matched", "free"), List.of(answer.getTier().getOutcome(), answer.getTier().getName()));
+        assertEquals(List.of("system:authenticated"), answer.getTier().getMatchedGroups());
+        org.maas.client.model.AccessModel phi = answer.getModels().stream().filter(m -> m.getName().equals("phi"))
+                .findFirst().orElseThrow();
+        assertEquals(List.of("microsoft/phi", "access"), List.of(phi.getId(), phi.getNamespace()));
+        assertEquals(5L, answer.getLimits().getLimits().get(0).getLimit());
+        assertFalse(answer.getPropagation().isEmpty());
+
+        ApiException missing = assertError(401, "unauthorized", access::getAccess);
+        assertEquals(List.of("Bearer"), missing.getResponseHeaders().allValues("WWW-Authenticate"));
+        assertError(406, "not_acceptable", () -> new org.maas.client.api.AccessApi(client(accept("text/plain")))
+                .getAccess(pia));
+        assertInternalErrorWhenRbacForbidsTheTokenReview(() -> access.getAccess(bearer(api.addUser("pio"))));
+        assertUnavailableWhenTheApiServerFails(() -> access.getAccess(bearer(api.addUser("pim"))));
+    }
 }

@@ -74,7 +74,7 @@ class NoApiServerTest {
 
         try (LogCapture log = LogCapture.start()) {
             for (String call : List.of("GET /v1/tiers/me", "POST /v1/tokens", "GET /v1/api-keys", "GET /v1/models",
-                    "GET /v1/usage", "GET /v1/admin/api-keys")) {
+                    "GET /v1/usage", "GET /v1/access", "GET /v1/admin/api-keys")) {
                 String[] methodAndPath = call.split(" ");
                 given().auth().oauth2("sha256~some-cluster-token").request(methodAndPath[0], methodAndPath[1])
                         .then().statusCode(503)

@@ -39,8 +39,9 @@ class MaasApiRouteTest {
         assertEquals(1, maasTokens.path("when").size());
         assertTrue(applies(predicate, "GET", "/maas-api/v1/models"));
         assertTrue(applies(predicate, "GET", "/maas-api/v1/usage"), "GET /v1/usage takes MaaS tokens (UsageResource)");
+        assertTrue(applies(predicate, "GET", "/maas-api/v1/access"), "GET /v1/access takes MaaS tokens (AccessResource)");
         for (String path : List.of("/maas-api/v1/tokens", "/maas-api/v1/models/x", "/maas-api/v1/modelsx",
-                "/maas-api/v1/usage/x", "/llm/model/v1/usage",
+                "/maas-api/v1/usage/x", "/llm/model/v1/usage", "/maas-api/v1/access/x", "/llm/model/v1/access",
                 "/maas-api/v1/tiers/me", "/maas-api/v1/keys", "/llm/model/v1/models")) {
             assertFalse(applies(predicate, "GET", path), path);
         }
