@@ -15,11 +15,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@link KubernetesApiStub} as a standalone process on 127.0.0.1, for {@code bench/mint.sh}:
+ * {@link KubernetesApiStub} as a standalone process on 127.0.0.1, behind {@link ApiFaultServer} for
+ * {@code bench/faults.sh} (the last benchmark not yet on the real control plane; bench/mint.sh and
+ * bench/models.sh are):
  * <pre>
- * java -cp target/test-classes:TEST_CLASSPATH org.maas.api.testing.ApiStubServer PORT [--models=TOTAL:VISIBLE] USER=GROUP,GROUP ...
+ * java -cp target/test-classes:TEST_CLASSPATH org.maas.api.testing.ApiStubServer PORT USER=GROUP,GROUP ...
  * </pre>
- * {@code --models} stores the models of bench/models.sh first ({@link BenchModels}).
  * Prints {@code user<TAB>name<TAB>bearer token} per user, then {@code ready<TAB>port}, and serves until
  * killed. Instead of remembering every request it counts them, and answers two paths of its own
  * (not counted): {@code GET /_stub/counts} (API requests so far, by kind, watches apart) and
@@ -56,10 +57,6 @@ public final class ApiStubServer extends KubernetesApiStub {
         ApiStubServer stub = new ApiStubServer();
         stub.start(Integer.parseInt(args[0]));
         List<String> users = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
-        if (!users.isEmpty() && users.get(0).startsWith("--models=")) {
-            String[] counts = users.remove(0).substring("--models=".length()).split(":");
-            BenchModels.store(stub, Integer.parseInt(counts[0]), Integer.parseInt(counts[1]));
-        }
         for (String user : users) {
             int eq = user.indexOf('=');
             String name = eq < 0 ? user : user.substring(0, eq);

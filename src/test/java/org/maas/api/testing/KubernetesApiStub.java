@@ -49,7 +49,12 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A Kubernetes API server for tests: the fabric8 CRUD mock for objects, with TokenReview and
+ * <p><b>Why it is still here</b> (issue 20 moved the suite to the real control plane, testing/ControlPlane):
+ * three users remain, each saying why at its top: GeneratedClientTest (its 500s need one call refused by path),
+ * bench/faults.sh through ApiFaultServer, and tools/UsageDemoServer (docs/tokens.md's usage example). New
+ * tests use the real control plane.
+ *
+ * <p>A Kubernetes API server for tests: the fabric8 CRUD mock for objects, with TokenReview and
  * TokenRequest answered the way a real API server answers them. What it implements, each as the real
  * server does it:
  * <ul>
