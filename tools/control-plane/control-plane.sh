@@ -117,19 +117,21 @@ fi
 # the demo's people. Tokens are random per directory. A mover has three logins under one name (free;
 # premium-users; premium-users and enterprise-users), like a person whose groups changed between logins.
 # No groups column for a user without groups: an empty one ("") is read as one group named "".
-if [ ! -f "$dir/users.csv" ] || ! grep -q ',mover-' "$dir/users.csv" || grep -q ',""$' "$dir/users.csv"; then
+# (Written again when an older directory has fewer users or the old empty-groups column.)
+if [ ! -f "$dir/users.csv" ] || ! grep -q ',free-150,' "$dir/users.csv" || ! grep -q ',mover-' "$dir/users.csv" \
+  || grep -q ',""$' "$dir/users.csv"; then
   token() { openssl rand -hex 24; }
   {
     printf '%s,alice,alice\n' "$(token)"
     printf '%s,pat,pat,"premium-users"\n' "$(token)"
     printf '%s,erin,erin,"enterprise-users"\n' "$(token)"
     printf '%s,ada,ada,"maas-admins"\n' "$(token)"
-    for i in $(seq -w 1 60); do
+    for i in $(seq -f '%02g' 1 150); do # a full `make test` takes about 70 of a pool
       printf '%s,free-%s,free-%s\n' "$(token)" "$i" "$i"
       printf '%s,premium-%s,premium-%s,"premium-users"\n' "$(token)" "$i" "$i"
       printf '%s,enterprise-%s,enterprise-%s,"enterprise-users"\n' "$(token)" "$i" "$i"
     done
-    for i in $(seq -w 1 20); do
+    for i in $(seq -w 1 40); do
       printf '%s,admin-%s,admin-%s,"maas-admins"\n' "$(token)" "$i" "$i"
     done
     for i in $(seq -w 1 20); do

@@ -3,6 +3,7 @@ package org.maas.api.tier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.time.Instant;
@@ -31,6 +32,8 @@ public class TierCatalog {
     private final TierConfigParser parser;
     private final Counter applied;
     private final Counter rejected;
+    private final MeterRegistry registry;
+    private final Gauge version;
     private volatile TierIndex current;
     private volatile Status lastChange;
     private String lastText;
@@ -43,11 +46,23 @@ public class TierCatalog {
         this.appliedEvent = appliedEvent;
         this.identity = identity;
         this.parser = new TierConfigParser(identity);
+        this.registry = registry;
         this.applied = reloads(registry, "applied");
         this.rejected = reloads(registry, "rejected");
-        Gauge.builder("maas_tier_config_version", this, c -> c.current == null ? 0 : c.current.version())
+        this.version = Gauge.builder("maas_tier_config_version", this, c -> c.current == null ? 0 : c.current.version())
                 .description("Version of the tier config being served (0: none loaded yet)")
                 .register(registry);
+    }
+
+    /**
+     * A registry can outlive this catalog (a restarted application in one JVM, as the tests do): a gauge left
+     * in it would go on reading a catalog nobody serves from, and a new one of the same name would not replace it.
+     */
+    @PreDestroy
+    void unregister() {
+        registry.remove(version);
+        registry.remove(applied);
+        registry.remove(rejected);
     }
 
     private static Counter reloads(MeterRegistry registry, String result) {

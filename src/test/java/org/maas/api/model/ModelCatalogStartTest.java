@@ -39,7 +39,8 @@ class ModelCatalogStartTest {
     @Test
     void nothingListsModelsBeforeTheFirstRequestWhichIs503WhileTheApiServerFails() throws Exception {
         ControlPlane plane = ControlPlane.shared();
-        given().get("/q/health/ready").then().statusCode(200);
+        // ready once the tier ConfigMap has been read through the proxy, which may take a moment after the boot
+        await().atMost(WITHIN).until(() -> given().get("/q/health/ready").statusCode() == 200);
         assertEquals(0, faults.requests("GET", "/apis/serving.kserve.io"), "no discovery of KServe at start");
         assertEquals(0, faults.requests("GET", "/apis/serving.kserve.io/v1alpha2/llminferenceservices"),
                 "no list of models at start");
