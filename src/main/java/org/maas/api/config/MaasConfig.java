@@ -68,6 +68,17 @@ public interface MaasConfig {
 
     Usage usage();
 
+    Doctor doctor();
+
+    /** GET /v1/admin/doctor. */
+    @Convertible
+    interface Doctor {
+        /** How long each group of checks may take; past it, its checks are reported unknown. */
+        @WithDefault("5s")
+        @PositiveDuration
+        Duration checkDeadline();
+    }
+
     /** GET /v1/usage: the caller's counters, read from Limitador's HTTP API. */
     @Convertible
     interface Usage {

@@ -14,10 +14,11 @@ import org.maas.api.identity.Caller;
 /**
  * Admin endpoints are authorized by the cluster's own RBAC: the caller must be allowed to delete
  * ServiceAccounts in every tier namespace concerned, asked as a SubjectAccessReview for the caller's
- * reviewed username and groups. No role of maas-api's own to configure.
+ * reviewed username and groups. No role of maas-api's own to configure. Public for the doctor
+ * (org.maas.api.doctor), which admins reach under the same rule.
  */
 @ApplicationScoped
-class AdminAuthorizer {
+public class AdminAuthorizer {
 
     static final String VERB = "delete";
     static final String RESOURCE = "serviceaccounts";
@@ -34,7 +35,7 @@ class AdminAuthorizer {
      *
      * @throws ApiException 403 naming the permission and the first namespace where it is missing
      */
-    void requireDeleteServiceAccounts(Caller.Person caller, Collection<String> namespaces) {
+    public void requireDeleteServiceAccounts(Caller.Person caller, Collection<String> namespaces) {
         for (String namespace : new TreeSet<>(namespaces)) {
             if (!allowed(caller, namespace)) {
                 throw ApiException.forbidden("you may not " + VERB + " " + RESOURCE + " in namespace " + namespace
