@@ -33,6 +33,13 @@ final class Doctor implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Doctor.class);
 
+    /** What a group throws when its dependency did not answer: the message is the reason shown. */
+    static final class Unanswered extends RuntimeException {
+        Unanswered(String message) {
+            super(message);
+        }
+    }
+
     /** A run: the worst status and every check in the groups' order. */
     record Report(Check.Status status, List<Check> checks) {
     }
@@ -121,6 +128,9 @@ final class Doctor implements AutoCloseable {
     }
 
     private static String reason(Throwable cause) {
+        if (cause instanceof ApiException || cause instanceof Unanswered) {
+            return cause.getMessage();
+        }
         if (cause instanceof ApiException api) {
             return api.getMessage();
         }

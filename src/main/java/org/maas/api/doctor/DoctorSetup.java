@@ -7,7 +7,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.kubernetes.KubernetesGuard;
+import org.maas.api.identity.MaasIdentity;
+import org.maas.api.model.ModelCatalog;
 import org.maas.api.policy.LivePolicies;
+import org.maas.api.tier.TierCatalog;
 
 /** Builds the doctor's groups from the configuration, once, when the application starts. */
 @ApplicationScoped
@@ -16,12 +19,24 @@ class DoctorSetup {
     private final Doctor doctor;
 
     DoctorSetup(KubernetesClient client, MaasConfig config, KubernetesGuard kubernetes, LivePolicies policies,
-                MeterRegistry registry) {
+                TierCatalog tiers, ModelCatalog models, MaasIdentity identity, MeterRegistry registry) {
         String gatewayNamespace = config.gateway().namespace();
+        String gateway = config.gateway().name();
         String ownNamespace = client.getNamespace();
+        boolean manageAccess = config.models().manageAccess();
+        List<PermissionChecks.Feature> features = PermissionChecks.of(ownNamespace, gatewayNamespace,
+                config.tiers().source() == MaasConfig.SourceKind.configmap ? new String[] {
+                        config.tiers().configMapNamespace().orElse(ownNamespace), config.tiers().configMapName()} : null,
+                config.policies().reconcile(), manageAccess,
+                config.revocation().onGroupChange() != MaasConfig.Revocation.GroupChange.OFF);
         this.doctor = new Doctor(List.of(
-                new GatewayChecks(client, gatewayNamespace, config.gateway().name()),
-                new PolicyChecks(client, gatewayNamespace, ownNamespace, () -> policies.current().policies())),
+                new GatewayChecks(client, gatewayNamespace, gateway),
+                new PolicyChecks(client, gatewayNamespace, ownNamespace, () -> policies.current().policies()),
+                new AuthChecks(client, gatewayNamespace, gateway, ownNamespace, identity),
+                new LimitadorChecks(config.usage().limitadorUrl(), config.usage().limitadorTimeout(), models,
+                        tiers::served),
+                new ModelChecks(client, models, tiers::served, identity, manageAccess, gateway),
+                new PermissionChecks(client, features)),
                 kubernetes, config.doctor().checkDeadline(), registry);
     }
 

@@ -99,6 +99,18 @@ public class ModelCatalog {
         return annotations == null ? null : annotations.get(TierAnnotation.KEY);
     }
 
+    /**
+     * Whether the model's HTTPRoute ({@link Model#route}) exists and names the gateway as a parent, as the route
+     * cache holds it now; for the doctor, after {@link #models} returned the model.
+     */
+    public boolean routedThroughGateway(Model model) {
+        SharedIndexInformer<GenericKubernetesResource> informer = routes;
+        GenericKubernetesResource route = informer == null || model.route() == null ? null
+                : informer.getStore().getByKey(model.route());
+        return route != null && reader.hasGatewayParent(JSON.valueToTree(route).path("spec"),
+                route.getMetadata().getNamespace());
+    }
+
     /** @return false when the API server serves no known version of serving.kserve.io */
     private boolean start() {
         if (services != null) {

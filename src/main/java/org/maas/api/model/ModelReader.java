@@ -53,7 +53,7 @@ final class ModelReader {
     }
 
     /** A parentRef's group and kind default to the Gateway API's Gateway, its namespace to the route's. */
-    private boolean hasGatewayParent(JsonNode routeSpec, String routeNamespace) {
+    boolean hasGatewayParent(JsonNode routeSpec, String routeNamespace) {
         for (JsonNode parent : routeSpec.path("parentRefs")) {
             if (GATEWAY_API_GROUP.equals(parent.path("group").asText(GATEWAY_API_GROUP))
                     && "Gateway".equals(parent.path("kind").asText("Gateway"))

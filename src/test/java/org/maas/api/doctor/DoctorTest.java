@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import org.maas.api.model.ModelFixtures;
 import org.maas.api.testing.ControlPlane;
 import org.maas.api.testing.ControlPlane.Pool;
 import org.maas.api.testing.ControlPlaneResource;
@@ -49,6 +52,18 @@ class DoctorTest {
     private static final ControlPlane PLANE = ControlPlane.shared();
 
     private final GatewayFixtures gateway = new GatewayFixtures(PLANE.admin(), GATEWAY, GATEWAY_NAMESPACE, NAMESPACE);
+    private static final String MODELS = "doctor-models";
+    private static final String KSERVE = "v1alpha2";
+    private static final ResourceDefinitionContext SERVICES = new ResourceDefinitionContext.Builder()
+            .withGroup("serving.kserve.io").withVersion(KSERVE).withKind("LLMInferenceService")
+            .withPlural("llminferenceservices").withNamespaced(true).build();
+    private static final ResourceDefinitionContext ROUTES = new ResourceDefinitionContext.Builder()
+            .withGroup("gateway.networking.k8s.io").withVersion("v1").withKind("HTTPRoute").withPlural("httproutes")
+            .withNamespaced(true).build();
+    /** The default tier config's limits, as docs/tiers.md names them (<tier>-<kind>-<window>). */
+    private static final List<String> TIER_LIMITS = List.of("free-requests-2m", "free-tokens-1m",
+            "premium-requests-2m", "premium-tokens-1m", "enterprise-requests-2m", "enterprise-tokens-1m");
+    private final ModelFixtures models = new ModelFixtures(PLANE.admin(), KSERVE, GATEWAY);
 
     @Inject
     MeterRegistry registry;
@@ -69,6 +84,47 @@ class DoctorTest {
                     .endSubject().build()).serverSideApply();
         }
         gateway.healthy();
+        if (PLANE.admin().genericKubernetesResources(SERVICES).inNamespace(MODELS).withName("good").get() == null) {
+            model("good", true, null);
+            models.grant(MODELS, "good", "system:serviceaccounts:" + GATEWAY + "-tier-free");
+        }
+        limitador(MODELS + "/good-kserve-route", TIER_LIMITS);
+    }
+
+    /** A model on the test's gateway with the route KServe would create for it (spec.router.route: {}). */
+    private void model(String name, boolean ready, String tierAnnotation) {
+        GenericKubernetesResource created = models.withRouter(MODELS, name, """
+                gateway:
+                  refs:
+                    - name: %s
+                      namespace: %s
+                route: {}
+                """.formatted(GATEWAY, GATEWAY_NAMESPACE), ready);
+        if (tierAnnotation != null) {
+            PLANE.admin().genericKubernetesResources(SERVICES).inNamespace(MODELS).withName(name)
+                    .edit(m -> {
+                        m.getMetadata().setAnnotations(Map.of("alpha.maas.opendatahub.io/tiers", tierAnnotation));
+                        return m;
+                    });
+        }
+        try {
+            models.route(MODELS, name + "-kserve-route", GATEWAY, GATEWAY_NAMESPACE);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+        assertTrue(created != null);
+    }
+
+    private static void deleteModel(String name) {
+        PLANE.admin().genericKubernetesResources(SERVICES).inNamespace(MODELS).withName(name).delete();
+    }
+
+    /** What Limitador holds for a route once the Kuadrant operator wrote the policies' limits. */
+    private static void limitador(String route, List<String> limits) {
+        LimitadorFake.counters(route, limits.stream().map(limit -> new LimitadorFake.Counter(limit, 5, 120,
+                "someone", "4", 60)).toArray(LimitadorFake.Counter[]::new));
     }
 
     private static String admin() {
@@ -109,6 +165,118 @@ class DoctorTest {
         }
         assertCheck(report, "policy.gateway-rate-limits.rendered", "pass", "equals the policy rendered");
         assertCheck(report, "policy.gateway-token-rate-limits.rendered", "pass", "equals the policy rendered");
+    }
+
+    @Test
+    void theRestPassesToo() {
+        await("the model cache holds the model").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertCheck(doctor(), "models.ready", "pass", "all 1 models on the gateway Ready"));
+        JsonPath report = doctor();
+        assertCheck(report, "auth.tier-lookup", "pass", "POSTs JSON to http://maas-api." + NAMESPACE
+                + ".svc.cluster.local:80/v1/tiers/lookup");
+        assertCheck(report, "auth.audiences", "pass", "accept maas.tokens.audience " + GATEWAY + "-sa");
+        assertCheck(report, "limitador.limits", "pass", "holds the 6 tier limits for each of 1 model routes");
+        assertCheck(report, "models.routed", "pass", "served by an HTTPRoute on the gateway");
+        assertCheck(report, "models.callable", "pass", "callable by at least one tier");
+        assertCheck(report, "models.tier-annotation", "pass", "or none");
+        assertCheck(report, "models.annotation-unmanaged", "pass", "no model carries");
+        for (String feature : List.of("tiers", "tokens", "models", "doctor")) {
+            assertCheck(report, "permissions." + feature, "pass", "maas-api holds all");
+        }
+        assertCheck(report, "permissions.policy-reconcile", "pass", "maas.policies.reconcile is off");
+        assertCheck(report, "permissions.model-access", "pass", "maas.models.manage-access is off");
+        assertCheck(report, "permissions.group-revocation", "pass", "is off");
+        assertEquals("pass", report.getString("status"), report.prettify());
+    }
+
+    @Test
+    void aTierLookupCalloutToAnotherServiceFails() {
+        GatewayFixtures.Named policy = gateway.gatewayPolicy("gateway-auth-policy");
+        GenericKubernetesResource live = gateway.get(policy);
+        String json = io.fabric8.kubernetes.client.utils.Serialization.asJson(live)
+                .replace("maas-api." + NAMESPACE + ".svc.cluster.local:80", "maas-api.maas-api.svc.cluster.local:8080")
+                .replace("\"contentType\":\"application/json\",", "");
+        gateway.apply(policy, io.fabric8.kubernetes.client.utils.Serialization.unmarshal(json,
+                GenericKubernetesResource.class));
+        gateway.accepted(policy);
+        Map<String, Object> check = check(doctor(), "auth.tier-lookup");
+        assertEquals("fail", check.get("status"), check.toString());
+        String seen = (String) check.get("seen");
+        assertTrue(seen.contains("host maas-api.maas-api.svc.cluster.local is not this maas-api's Service (maas-api."
+                + NAMESPACE + ")"), seen);
+        assertTrue(seen.contains("port 8080 is not the Service's http port 80"), seen);
+        assertTrue(seen.contains("contentType application/x-www-form-urlencoded"), seen);
+    }
+
+    @Test
+    void anAuthPolicyThatRefusesMaasTokensAudienceFails() {
+        GatewayFixtures.Named policy = gateway.gatewayPolicy("gateway-auth-policy");
+        GenericKubernetesResource live = gateway.get(policy);
+        String json = io.fabric8.kubernetes.client.utils.Serialization.asJson(live)
+                .replace("\"" + GATEWAY + "-sa\"", "\"maas-default-gateway-sa\"");
+        gateway.apply(policy, io.fabric8.kubernetes.client.utils.Serialization.unmarshal(json,
+                GenericKubernetesResource.class));
+        gateway.accepted(policy);
+        assertCheck(doctor(), "auth.audiences", "fail", "gateway-auth-policy accepts audiences [maas-default-gateway-sa],"
+                + " not maas.tokens.audience " + GATEWAY + "-sa");
+    }
+
+    @Test
+    void aRouteWithoutTheTierLimitsInLimitadorFails() {
+        limitador(MODELS + "/good-kserve-route", List.of("free-requests-2m", "free-tokens-1m"));
+        await("the model cache holds the model").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertCheck(doctor(), "limitador.limits", "fail", MODELS + "/good-kserve-route lacks"
+                        + " enterprise-requests-2m, enterprise-tokens-1m, premium-requests-2m, premium-tokens-1m"));
+    }
+
+    @Test
+    void aLimitadorThatDoesNotAnswerInTimeIsUnknownWithTheReason() {
+        LimitadorFake.slow(MODELS + "/good-kserve-route", 4_000);
+        try {
+            await("the model cache holds the model").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertCheck(doctor(), "limitador.limits", "unknown", "did not answer within PT2S"));
+        } finally {
+            limitador(MODELS + "/good-kserve-route", TIER_LIMITS);
+        }
+    }
+
+    @Test
+    void aModelThatIsNotReadyHasNoRouteAndNoCallerFails() {
+        model("broken", false, null);
+        PLANE.admin().genericKubernetesResources(ROUTES).inNamespace(MODELS)
+                .withName("broken-kserve-route").delete();
+        limitador(MODELS + "/broken-kserve-route", TIER_LIMITS);
+        try {
+            await("the model cache sees it").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                JsonPath report = doctor();
+                assertCheck(report, "models.ready", "fail", "1 of 2 models not Ready: " + MODELS + "/broken");
+                assertCheck(report, "models.routed", "fail", MODELS + "/broken (route " + MODELS
+                        + "/broken-kserve-route)");
+                assertCheck(report, "models.callable", "fail", "no one can call this model: " + MODELS + "/broken");
+            });
+        } finally {
+            deleteModel("broken");
+        }
+    }
+
+    @Test
+    void aTierAnnotationNamingAnUnknownTierWhileAccessManagementIsOffIsNamed() {
+        model("annotated", true, "[\"gold\"]");
+        models.grant(MODELS, "annotated", "system:serviceaccounts:" + GATEWAY + "-tier-premium");
+        limitador(MODELS + "/annotated-kserve-route", TIER_LIMITS);
+        try {
+            await("the model cache sees it").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                JsonPath report = doctor();
+                assertCheck(report, "models.tier-annotation", "fail", MODELS + "/annotated: "
+                        + "alpha.maas.opendatahub.io/tiers names tier \"gold\", which the tier config does not have");
+                assertCheck(report, "models.annotation-unmanaged", "warn", "1 of 2 models annotated with");
+                assertCheck(report, "models.callable", "pass", "callable by at least one tier");
+            });
+        } finally {
+            deleteModel("annotated");
+            PLANE.admin().rbac().roleBindings().inNamespace(MODELS).withName("annotated-post").delete();
+            PLANE.admin().rbac().roles().inNamespace(MODELS).withName("annotated-post").delete();
+        }
     }
 
     @Test
@@ -198,6 +366,9 @@ class DoctorTest {
             JsonPath report = doctor();
             assertCheck(report, "gateway.listener", "unknown", "403");
             assertCheck(report, "policy.gateway-auth-policy", "unknown", "403");
+            assertCheck(report, "permissions.doctor", "fail", "maas-api may not get gateways.gateway.networking.k8s.io"
+                    + " in " + GATEWAY_NAMESPACE);
+            assertCheck(report, "permissions.models", "pass", "maas-api holds all");
         } finally {
             PLANE.maasApi(NAMESPACE, GATEWAY_NAMESPACE, new String[0]); // the shipped RBAC again
         }

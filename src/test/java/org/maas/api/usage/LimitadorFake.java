@@ -47,7 +47,7 @@ public class LimitadorFake implements QuarkusTestResourceLifecycleManager {
         NAMESPACES.put(namespace, new Namespace(List.of(), 500, 0));
     }
 
-    static void slow(String namespace, long delayMillis) {
+    public static void slow(String namespace, long delayMillis) {
         NAMESPACES.put(namespace, new Namespace(List.of(), 200, delayMillis));
     }
 
