@@ -111,6 +111,7 @@ Try this (pat, premium):
   curl -sS \$MAAS/v1/usage -H "Authorization: Bearer \$PAT" | jq
   curl -sS \$MAAS/v1/access -H "Authorization: Bearer \$PAT" | jq      # why 403 / 429 (docs/access.md)
   curl -sS "\$MAAS/v1/admin/api-keys?user=pat" -H "Authorization: Bearer \$ADA" | jq
+  curl -sS \$MAAS/v1/admin/doctor -H "Authorization: Bearer \$ADA" -H 'Accept: text/plain'   # is the gateway enforcing? (docs/doctor.md)
   curl -sS -X DELETE \$MAAS/v1/api-keys/\$(jq -r .id <<< "\$KEY") -H "Authorization: Bearer \$PAT" -w '%{http_code}\n'
 The cluster, as an admin sees it (system:masters):
   export KUBECONFIG=$ADMIN_KUBECONFIG KUBECTL=$KUBECTL
@@ -176,6 +177,23 @@ echo "ok: GET /v1/access for pat's key names its owner and the RoleBinding that 
 [ "$(jq 'length' "$DIR/body")" = 2 ] || fail "ada should see pat's 2 keys: $(cat "$DIR/body")"
 [ "$(call GET "/v1/admin/api-keys?user=pat" "$PAT")" = 403 ] || fail "pat is no admin: $(cat "$DIR/body")"
 echo "ok: ada (maas-admins) lists pat's keys; pat may not"
+[ "$(call GET /v1/admin/doctor "$PAT")" = 403 ] || fail "pat is no admin, yet ran the doctor: $(cat "$DIR/body")"
+[ "$(call GET /v1/admin/doctor "$ADA")" = 200 ] || fail "doctor as ada: $(cat "$DIR/body")"
+# What maas-api controls passes; what only controllers write (the Gateway's Programmed, the policies' Accepted and
+# Enforced, Limitador's limits) fails here, where no gateway controller or Kuadrant operator runs.
+jq -e 'def s($c): (.checks[] | select(.check == $c) | .status);
+  s("gateway.programmed") == "fail" and s("gateway.listener") == "pass"
+  and s("policy.gateway-auth-policy") == "fail" and s("policy.gateway-rate-limits.rendered") == "pass"
+  and s("policy.gateway-token-rate-limits.rendered") == "pass" and s("auth.tier-lookup") == "pass"
+  and s("auth.audiences") == "pass" and s("models.ready") == "pass" and s("models.routed") == "pass"
+  and s("models.callable") == "pass" and s("models.tier-annotation") == "pass"
+  and s("permissions.model-access") == "pass" and s("permissions.doctor") == "pass"' "$DIR/body" > /dev/null \
+  || fail "the doctor's checks for the demo cluster: $(cat "$DIR/body")"
+curl -sS -H "Authorization: Bearer $ADA" -H 'Accept: text/plain' "$APP/v1/admin/doctor" > "$DIR/doctor.txt" \
+  || fail "the doctor's table"
+head -1 "$DIR/doctor.txt" | grep -q '^doctor: fail' || fail "the doctor's table: $(cat "$DIR/doctor.txt")"
+echo "ok: the doctor for ada (pat may not run it); its table for this cluster (no gateway controller, no Kuadrant operator):"
+cat "$DIR/doctor.txt"
 [ "$(review "$KEY")" = true ] && [ "$(review "$KEPT")" = true ] || fail "the API server does not accept the keys before revoke"
 STATUS=$(call DELETE "/v1/api-keys/$KEY_ID" "$PAT")
 [ "$STATUS" = 204 ] || fail "revoke: $STATUS $(cat "$DIR/body")"

@@ -6,7 +6,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * One doctor check's result: what was looked at ({@code check}, one of a fixed set of names), the verdict,
  * what was seen, and the fix in one sentence (null when nothing needs fixing).
  */
-@Schema(name = "DoctorCheck", description = "One check of GET /v1/admin/doctor")
+@Schema(name = "DoctorCheck", description = "One check of GET /v1/admin/doctor",
+        requiredProperties = {"check", "status", "seen", "fix"})
 public record Check(
         @Schema(description = "The check's name, one of a fixed set", example = "gateway.programmed") String check,
         @Schema(description = "pass, warn, fail, or unknown when what it reads did not answer in time") Status status,
@@ -15,6 +16,7 @@ public record Check(
         @Schema(description = "What to do, in one sentence; null when the check passed", nullable = true) String fix) {
 
     /** Lower case on the wire and in the metric's status label. */
+    @Schema(name = "DoctorStatus", description = "pass, warn, fail, or unknown (what the check reads did not answer)")
     public enum Status {
         pass, warn, fail, unknown;
 

@@ -49,7 +49,8 @@ public class DoctorResource {
     }
 
     /** The report schema: the worst status and every check. */
-    @Schema(name = "DoctorReport")
+    @Schema(name = "DoctorReport", description = "Every check of the doctor and the worst of their statuses",
+            requiredProperties = {"status", "checks"})
     public record Body(@Schema(description = "The worst status of any check") Check.Status status,
                        List<Check> checks) {
     }
@@ -61,7 +62,7 @@ public class DoctorResource {
             description = "Every check a platform admin would run by hand after the gateway setup guide: the Gateway,"
                     + " each shipped policy's Accepted and Enforced conditions and drift from the live tier config,"
                     + " the tier lookup callout and audiences, Limitador's limits, the models on the gateway, maas-api's"
-                    + " own permissions, and ServiceAccounts in tier namespaces owned by users who left the tier. Each"
+                    + " own permissions. Each"
                     + " check has a deadline (maas.doctor.check-deadline) and is `unknown` with the reason when what it"
                     + " reads does not answer. JSON by default; `Accept: text/plain` gives an aligned table. Authorized"
                     + " like the other admin endpoints: delete serviceaccounts in every configured tier namespace,"

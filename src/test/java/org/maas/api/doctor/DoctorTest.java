@@ -401,10 +401,17 @@ class DoctorTest {
         int status = header.indexOf("STATUS");
         int seen = header.indexOf("SEEN");
         assertTrue(header.startsWith("CHECK ") && status > 0 && seen > status, header);
-        String overridden = lines.stream().filter(l -> l.startsWith("policy.gateway-token-rate-limits "))
-                .findFirst().orElseThrow();
+        int row = lines.indexOf(lines.stream().filter(l -> l.startsWith("policy.gateway-token-rate-limits "))
+                .findFirst().orElseThrow());
+        String overridden = lines.get(row);
         assertEquals("fail", overridden.substring(status, status + 4));
         assertEquals("TokenRateLimitPolicy", overridden.substring(seen, seen + "TokenRateLimitPolicy".length()));
+        // a long finding wraps within its column: the next line is blank up to SEEN and goes on there
+        String wrapped = lines.get(row + 1);
+        assertEquals(" ".repeat(seen), wrapped.substring(0, seen), table);
+        assertTrue(wrapped.charAt(seen) != ' ', table);
+        assertTrue(String.join(" ", lines.subList(row, row + 4)).replaceAll("\\s+", " ")
+                .contains("overridden by [" + GATEWAY_NAMESPACE + "/other-trlp]"), table);
         String programmed = lines.stream().filter(l -> l.startsWith("gateway.programmed ")).findFirst().orElseThrow();
         assertEquals("pass", programmed.substring(status, status + 4));
     }

@@ -81,6 +81,11 @@ public final class DemoCluster {
         KubernetesClient admin = plane.admin();
         apply(admin, Path.of("policies/gateway-class.yaml"));
         apply(admin, Path.of("policies/gateway.yaml"));
+        // The gateway policies as docs/deployment.md applies them; no Kuadrant operator runs here to accept them
+        // (GET /v1/admin/doctor says so).
+        apply(admin, Path.of("policies/gateway-auth-policy.yaml"));
+        apply(admin, Path.of("policies/gateway-rate-limits.yaml"));
+        apply(admin, Path.of("policies/gateway-token-rate-limits.yaml"));
         apply(admin, Path.of("target/kubernetes/kubernetes.yml"));
         apply(admin, Path.of("overlays/model-access/rbac.yaml"));
         admins(admin);
@@ -143,6 +148,8 @@ public final class DemoCluster {
                 continue;
             }
             GenericKubernetesResource stored = fixtures.onGateway(MODEL_NAMESPACE, model.name(), model.servedName());
+            // the HTTPRoute KServe creates for a model on the gateway (its name: ModelReader's managed route)
+            fixtures.route(MODEL_NAMESPACE, model.name() + "-kserve-route", ModelFixtures.GATEWAY, "openshift-ingress");
             String tiers = Serialization.asJson(model.tiers());
             client.genericKubernetesResources(services).inNamespace(MODEL_NAMESPACE).withName(stored.getMetadata()
                     .getName()).edit(s -> {
