@@ -11,7 +11,7 @@ OPENAPI := target/openapi/openapi.yaml
 JAR := target/quarkus-app/quarkus-run.jar
 LINT := tools/openapi-lint
 
-.PHONY: run demo test lint-openapi build bench bench-mint bench-models bench-memory bench-faults policies manifests deploy clean help
+.PHONY: run demo doctor test lint-openapi build bench bench-mint bench-models bench-memory bench-faults policies manifests deploy clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -22,6 +22,12 @@ run: ## start the service on :8080 in dev mode, serving the default tiers (no cl
 
 demo: $(JAR) ## try the whole journey locally: maas-api on :8080 against a real local control plane (Ctrl-C stops)
 	demo/run.sh
+
+# MAAS: maas-api's base URL (through the gateway: https://<gateway host>/maas-api); TOKEN: an admin's own cluster token.
+MAAS ?= http://127.0.0.1:8080
+doctor: ## print the doctor's table of a running maas-api (MAAS=https://<gateway host>/maas-api TOKEN=<an admin's cluster token>)
+	@test -n "$(TOKEN)" || { echo "set TOKEN to an admin's cluster token: make doctor TOKEN=\$$(oc whoami -t) MAAS=..." >&2; exit 1; }
+	@curl -fsS -H "Authorization: Bearer $(TOKEN)" -H 'Accept: text/plain' "$(MAAS)/v1/admin/doctor"
 
 # One real control plane (tools/control-plane) for the whole Maven run, stopped at the end whatever the outcome.
 test: ## run every test against a real control plane (built once from Go modules), `make run` and the demo journey headless, then lint-openapi

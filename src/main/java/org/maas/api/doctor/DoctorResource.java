@@ -62,7 +62,7 @@ public class DoctorResource {
             description = "Every check a platform admin would run by hand after the gateway setup guide: the Gateway,"
                     + " each shipped policy's Accepted and Enforced conditions and drift from the live tier config,"
                     + " the tier lookup callout and audiences, Limitador's limits, the models on the gateway, maas-api's"
-                    + " own permissions. Each"
+                    + " own permissions, and ServiceAccounts in tier namespaces owned by users who left the tier. Each"
                     + " check has a deadline (maas.doctor.check-deadline) and is `unknown` with the reason when what it"
                     + " reads does not answer. JSON by default; `Accept: text/plain` gives an aligned table. Authorized"
                     + " like the other admin endpoints: delete serviceaccounts in every configured tier namespace,"

@@ -36,7 +36,9 @@ class DoctorSetup {
                 new LimitadorChecks(config.usage().limitadorUrl(), config.usage().limitadorTimeout(), models,
                         tiers::served),
                 new ModelChecks(client, models, tiers::served, identity, manageAccess, gateway),
-                new PermissionChecks(client, features)),
+                new PermissionChecks(client, features),
+                new TierNamespaceChecks(client, tiers::served, identity,
+                        config.revocation().onGroupChange() == MaasConfig.Revocation.GroupChange.ON)),
                 kubernetes, config.doctor().checkDeadline(), registry);
     }
 

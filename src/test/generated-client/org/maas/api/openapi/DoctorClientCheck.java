@@ -35,7 +35,8 @@ final class DoctorClientCheck {
             "auth.tier-lookup", "auth.audiences", "limitador.limits",
             "models.ready", "models.routed", "models.callable", "models.tier-annotation", "models.annotation-unmanaged",
             "permissions.tiers", "permissions.tokens", "permissions.models", "permissions.doctor",
-            "permissions.policy-reconcile", "permissions.model-access", "permissions.group-revocation");
+            "permissions.policy-reconcile", "permissions.model-access", "permissions.group-revocation",
+            "tier-namespaces.stale-accounts");
 
     private DoctorClientCheck() {
     }

@@ -39,7 +39,8 @@ import org.maas.api.usage.LimitadorFake;
 @WithTestResource(value = ControlPlaneResource.class, initArgs = {
         @ResourceArg(name = "namespace", value = DoctorTest.NAMESPACE),
         @ResourceArg(name = "gateway", value = DoctorTest.GATEWAY),
-        @ResourceArg(name = "gateway-namespace", value = DoctorTest.GATEWAY_NAMESPACE)})
+        @ResourceArg(name = "gateway-namespace", value = DoctorTest.GATEWAY_NAMESPACE),
+        @ResourceArg(name = "overlays", value = "group-revocation")})
 @WithTestResource(LimitadorFake.class)
 class DoctorTest {
 
@@ -67,6 +68,9 @@ class DoctorTest {
 
     @Inject
     MeterRegistry registry;
+    @Inject
+    org.maas.api.tier.TierCatalog catalog;
+    private static final String PREMIUM_GROUP = "doctor-premium-users";
 
     /** docs/deployment.md's admin: delete serviceaccounts in every tier namespace, for the group maas-admins. */
     @BeforeEach
@@ -84,11 +88,33 @@ class DoctorTest {
                     .endSubject().build()).serverSideApply();
         }
         gateway.healthy();
+        premiumIsAGroupOfItsOwn();
         if (PLANE.admin().genericKubernetesResources(SERVICES).inNamespace(MODELS).withName("good").get() == null) {
             model("good", true, null);
             models.grant(MODELS, "good", "system:serviceaccounts:" + GATEWAY + "-tier-free");
         }
         limitador(MODELS + "/good-kserve-route", TIER_LIMITS);
+    }
+
+    /**
+     * The shipped tiers with premium's group renamed to a Group object of this class's own: Group objects are
+     * cluster-wide, and premium-users is GroupRevocationTest's. Only groups change: limits and policies stay.
+     */
+    private void premiumIsAGroupOfItsOwn() {
+        String tiers;
+        try {
+            tiers = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/resources/default-tiers.yaml"))
+                    .replace("- premium-users", "- " + PREMIUM_GROUP);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        PLANE.admin().configMaps().inNamespace(NAMESPACE).withName("tier-to-group-mapping")
+                .edit(c -> {
+                    c.setData(Map.of("tiers", tiers));
+                    return c;
+                });
+        await("the tier config names " + PREMIUM_GROUP).atMost(Duration.ofSeconds(30)).until(() -> catalog.current()
+                .tier("premium").map(t -> t.groups().contains(PREMIUM_GROUP)).orElse(false));
     }
 
     /** A model on the test's gateway with the route KServe would create for it (spec.router.route: {}). */
@@ -186,6 +212,7 @@ class DoctorTest {
         assertCheck(report, "permissions.policy-reconcile", "pass", "maas.policies.reconcile is off");
         assertCheck(report, "permissions.model-access", "pass", "maas.models.manage-access is off");
         assertCheck(report, "permissions.group-revocation", "pass", "is off");
+        assertCheck(report, "tier-namespaces.stale-accounts", "pass", "no ServiceAccount in a tier namespace");
         assertEquals("pass", report.getString("status"), report.prettify());
     }
 
@@ -280,6 +307,36 @@ class DoctorTest {
     }
 
     @Test
+    void anAccountOfAUserWhoLeftTheTiersGroupIsNamedEvenWithRevocationOff() {
+        String account = org.maas.api.testing.Identities.forGateway(GATEWAY).serviceAccountName("doctor-leaver");
+        String premium = GATEWAY + "-tier-premium";
+        GenericKubernetesResource members = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+                apiVersion: user.openshift.io/v1
+                kind: Group
+                metadata:
+                  name: %s
+                users: [someone-else]
+                """.formatted(PREMIUM_GROUP), GenericKubernetesResource.class);
+        PLANE.admin().resource(members).forceConflicts().serverSideApply();
+        // what maas-api's mint leaves in the tier namespace (ManagedObjects' labels and owner annotation)
+        PLANE.admin().serviceAccounts().inNamespace(premium).resource(new io.fabric8.kubernetes.api.model
+                .ServiceAccountBuilder().withNewMetadata().withName(account).withNamespace(premium)
+                .addToLabels("app.kubernetes.io/managed-by", "maas-api").addToLabels("maas.opendatahub.io/tier", "premium")
+                .addToAnnotations("maas.opendatahub.io/username", "doctor-leaver").endMetadata().build())
+                .serverSideApply();
+        try {
+            assertCheck(doctor(), "tier-namespaces.stale-accounts", "warn", premium + "/" + account
+                    + " of doctor-leaver (tier premium, now free)");
+            members.setAdditionalProperty("users", List.of("someone-else", "doctor-leaver"));
+            PLANE.admin().resource(members).forceConflicts().serverSideApply();
+            assertCheck(doctor(), "tier-namespaces.stale-accounts", "pass", "no ServiceAccount in a tier namespace");
+        } finally {
+            PLANE.admin().serviceAccounts().inNamespace(premium).withName(account).delete();
+            PLANE.admin().resource(members).delete();
+        }
+    }
+
+    @Test
     void aGatewayNoControllerProgrammedFails() {
         // Gateway API's CRD defaults a new Gateway's conditions to Unknown/Pending until a controller writes them
         gateway.conditions(gateway.gatewayObject(), GatewayFixtures.condition("Accepted", "False", "Invalid",
@@ -360,6 +417,7 @@ class DoctorTest {
     @Test
     void withoutItsReadPermissionTheGatewayChecksAreUnknownWithTheReason() {
         PLANE.admin().rbac().clusterRoleBindings().withName("maas-api-doctor-" + NAMESPACE).delete();
+        PLANE.admin().rbac().clusterRoleBindings().withName("maas-api-group-revocation-" + NAMESPACE).delete();
         try {
             await("RBAC applies the removed binding").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertCheck(doctor(), "gateway.programmed", "unknown", "maas-api may not read it (403)"));
@@ -369,8 +427,9 @@ class DoctorTest {
             assertCheck(report, "permissions.doctor", "fail", "maas-api may not get gateways.gateway.networking.k8s.io"
                     + " in " + GATEWAY_NAMESPACE);
             assertCheck(report, "permissions.models", "pass", "maas-api holds all");
+            assertCheck(report, "tier-namespaces.stale-accounts", "unknown", "maas-api may not list Groups");
         } finally {
-            PLANE.maasApi(NAMESPACE, GATEWAY_NAMESPACE, new String[0]); // the shipped RBAC again
+            PLANE.maasApi(NAMESPACE, GATEWAY_NAMESPACE, new String[] {"group-revocation"}); // the shipped RBAC again
         }
     }
 
@@ -410,8 +469,14 @@ class DoctorTest {
         String wrapped = lines.get(row + 1);
         assertEquals(" ".repeat(seen), wrapped.substring(0, seen), table);
         assertTrue(wrapped.charAt(seen) != ' ', table);
-        assertTrue(String.join(" ", lines.subList(row, row + 4)).replaceAll("\\s+", " ")
-                .contains("overridden by [" + GATEWAY_NAMESPACE + "/other-trlp]"), table);
+        StringBuilder seenColumn = new StringBuilder(); // the row's SEEN cells, up to the next check's row
+        for (int i = row; i < lines.size() && (i == row || lines.get(i).startsWith(" ")); i++) {
+            String line = lines.get(i);
+            seenColumn.append(' ').append(line.substring(Math.min(seen, line.length()),
+                    Math.min(seen + DoctorTable.SEEN_WIDTH, line.length())).trim());
+        }
+        assertTrue(seenColumn.toString().contains("TokenRateLimitPolicy is overridden by [" + GATEWAY_NAMESPACE
+                + "/other-trlp]"), table);
         String programmed = lines.stream().filter(l -> l.startsWith("gateway.programmed ")).findFirst().orElseThrow();
         assertEquals("pass", programmed.substring(status, status + 4));
     }
