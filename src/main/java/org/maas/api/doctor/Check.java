@@ -1,5 +1,6 @@
 package org.maas.api.doctor;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -13,6 +14,7 @@ public record Check(
         @Schema(description = "pass, warn, fail, or unknown when what it reads did not answer in time") Status status,
         @Schema(description = "What the check saw", example = "Gateway openshift-ingress/maas-default-gateway:"
                 + " Programmed=True (Programmed)") String seen,
+        @JsonInclude(JsonInclude.Include.ALWAYS)
         @Schema(description = "What to do, in one sentence; null when the check passed", nullable = true) String fix) {
 
     /** Lower case on the wire and in the metric's status label. */

@@ -497,6 +497,19 @@ class DoctorTest {
     }
 
     @Test
+    void withoutATokenItIs401() {
+        given().get("/v1/admin/doctor").then().statusCode(401).body("error", equalTo("unauthorized"));
+    }
+
+    @Test
+    void aPassingCheckSaysFixNullInTheJson() {
+        String body = given().auth().oauth2(admin()).get("/v1/admin/doctor").then().statusCode(200).extract().asString();
+        assertTrue(body.contains("\"check\":\"gateway.listener\",\"status\":\"pass\""), body);
+        assertTrue(body.matches("(?s).*\"check\":\"gateway.listener\",\"status\":\"pass\",\"seen\":\"[^\"]*\",\"fix\":null.*"),
+                body);
+    }
+
+    @Test
     void aUserWhoMayNotDeleteServiceAccountsInTheTierNamespacesGets403() {
         given().auth().oauth2(PLANE.user(Pool.FREE).token()).get("/v1/admin/doctor").then().statusCode(403)
                 .body("error", equalTo("forbidden"))
