@@ -178,7 +178,7 @@ tools/control-plane/control-plane.sh stop-apiserver "$PLANE"
 sleep "$OUTAGE_S"
 tools/control-plane/control-plane.sh start-apiserver "$PLANE" 2> "$WORK/restart.err" \
   || die "the kube-apiserver did not start again: $(tail -5 "$WORK/restart.err")"
-restart_s=$(echo "$(date +%s.%N) - $start" | bc)
+restart_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')
 during_restart=$(( $(log_lines) - before ))
 before=$(log_lines)
 sleep 10

@@ -313,7 +313,7 @@ public final class ApiFaults implements AutoCloseable {
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         while (true) {
-            Thread.sleep(1000);
+            Thread.sleep(1000); // the fault itself (a byte a second), on the proxy's thread: no test waits on it
             out.write(' ');
             out.flush();
         }
