@@ -75,9 +75,7 @@ final class GeneratedClients {
     /** Every answer of this test was declared, came over {@link #VERSION}, and the test got all it claims. */
     void verify(Method test) {
         assertEquals(List.of(), observed.problems(claims(test)));
-        Set<HttpClient.Version> versions = observed.versions();
-        assertTrue(versions.isEmpty() || versions.equals(Set.of(VERSION)),
-                "the native client's default, HTTP/2, for every answer: " + versions);
+        assertEquals(Set.of(VERSION), observed.versions(), "the native client's default, HTTP/2, for every answer");
     }
 
     /** The claims of one test method (none when it has no annotation), by operationId. */
