@@ -243,7 +243,8 @@ class GeneratedClientTest {
         Map<String, String> ivy = bearer(PLANE.user(Pool.FREE).token());
         String ivyToken = client.tokens().mintToken(null, ivy).getToken();
         try (Refusal refused = new Refusal(Request.DELETE, ModelsBoot.NAMESPACE)) {
-            await().atMost(WITHIN).until(() -> status(() -> client.tokens().revokeTokens(ivy)) == 500);
+            await("a refused delete answers 500").atMost(WITHIN)
+                    .until(() -> status(() -> client.tokens().revokeTokens(ivy)) == 500);
             client.assertError(500, "internal_error", () -> client.tokens().revokeTokens(ivy));
         }
         assertTrue(authenticates(ivyToken), "a refused revoke revoked nothing");
