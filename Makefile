@@ -63,7 +63,7 @@ bench-mint: build ## measure only token mints against a real kube-apiserver (too
 bench-memory: build ## measure only the RSS of the jar (deployment's options) under a stress profile against a real kube-apiserver; fails when the peak passes the Deployment's memory request; writes bench-results/memory/
 	bench/memory.sh
 
-bench-models: build ## measure only GET /v1/models (1,000 models, 100 visible) against a Kubernetes API stub; writes bench-results/models/
+bench-models: build ## measure only GET /v1/models (1,000 models, 100 visible) against a real control plane; writes bench-results/models/
 	bench/models.sh
 
 bench-faults: build ## time the answers of the jar while the Kubernetes API fails (refused, silent, 5xx, 429, restart)

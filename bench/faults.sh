@@ -1,41 +1,49 @@
 #!/usr/bin/env bash
-# The packaged jar against a failing Kubernetes API (issue 8; docs/performance.md, "Kubernetes API outages").
-#   maas-api (target/quarkus-app, the deployment's JVM options, KUBECONFIG pointing at loopback) talks to
-#   org.maas.api.testing.ApiFaultServer: the tests' API stub behind a fault proxy. For each fault it times
-#   POST /v1/tokens, DELETE /v1/tokens and GET /v1/tiers/me with a fresh bearer (curl), 30 concurrent
-#   mints, a lookup during the outage, and a mint after recovery; then an API server that goes away and
-#   comes back. Needs `./mvnw -B -ntp package -DskipTests` first (the jar and the test classes).
-# Knobs: BENCH_FAULTS_APP_PORT, BENCH_FAULTS_PORT (the API server, 3 consecutive ports: stub, proxy, control).
+# The packaged jar against a failing Kubernetes API (issues 8 and 24; docs/performance.md, "Kubernetes API
+# outages").
+#   A real control plane on loopback (tools/control-plane) in target/bench-faults/control-plane, seeded with the
+#   shipped manifests; maas-api (target/quarkus-app, the deployment's JVM options) runs as its own ServiceAccount
+#   with the shipped RBAC, through org.maas.api.tools.FaultProxy (testing/ApiFaults in front of the real
+#   kube-apiserver). For each fault it times POST /v1/tokens, DELETE /v1/tokens and GET /v1/tiers/me with a
+#   fresh bearer (curl), 30 concurrent mints, a lookup during the outage, and a mint after recovery; then an API
+#   server that goes away and comes back; then the log lines the jar writes during a 15 s refused-connection
+#   outage and during a restart of the kube-apiserver process, and fails when that outage writes
+#   $MAX_OUTAGE_LINES lines or more. Needs `./mvnw -B -ntp package -DskipTests` first (the jar and the test classes).
+# Knobs: BENCH_FAULTS_APP_PORT, BENCH_FAULTS_CONTROL_PORT (the proxy's control port).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APP_PORT=${BENCH_FAULTS_APP_PORT:-18190}
-STUB_PORT=${BENCH_FAULTS_PORT:-18191}
-API_PORT=$((STUB_PORT + 1))
-CONTROL_PORT=$((STUB_PORT + 2))
+CONTROL_PORT=${BENCH_FAULTS_CONTROL_PORT:-18193}
 MVN=${MVN:-./mvnw -B -ntp}
 JAR=target/quarkus-app/quarkus-run.jar
-MAIN=org.maas.api.testing.ApiFaultServer
+MAIN=org.maas.api.tools.FaultProxy
 FAULTS=(REFUSED SILENT SLOW_BODY ERROR_500 UNAVAILABLE_503 TOO_MANY_429)
+STATE=target/bench-faults
+PLANE=$STATE/control-plane
+OUTAGE_S=15
+MAX_OUTAGE_LINES=50 # issue 24: a 15 s outage must not flood the log
 
 BENCH_NAME=bench-faults
 # shellcheck source=bench/common.sh
 . bench/common.sh
 
-install_missing curl
+install_missing curl jq openssl
 [ -f "$JAR" ] || die "$JAR missing: run './mvnw -B -ntp package -DskipTests'"
 [ -f "target/test-classes/${MAIN//.//}.class" ] || die "target/test-classes has no $MAIN: build with the tests compiled"
-require_free_ports "BENCH_FAULTS_APP_PORT / BENCH_FAULTS_PORT" "$APP_PORT" "$STUB_PORT" "$API_PORT" "$CONTROL_PORT"
+require_free_ports "BENCH_FAULTS_APP_PORT / BENCH_FAULTS_CONTROL_PORT" "$APP_PORT" "$CONTROL_PORT"
 JVM_OPTS=$(deployment_jvm_opts)
 
 WORK=$(mktemp -d)
 APP_PID=""
-STUB_PID=""
-cleanup() {
+PROXY_PID=""
+PLANE_STARTED=false
+cleanup() { # the service first (so that it does not log the API server going away), then the proxy and the plane
   local pid
-  for pid in "$APP_PID" "$STUB_PID"; do
+  for pid in "$APP_PID" "$PROXY_PID"; do
     [ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; } || true
   done
+  $PLANE_STARTED && tools/control-plane/control-plane.sh stop "$PLANE"
   mkdir -p bench-results && cp "$WORK/app.log" bench-results/faults-app.log 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -50,40 +58,40 @@ if [ ! -s "$CLASSPATH_FILE" ] || [ pom.xml -nt "$CLASSPATH_FILE" ]; then
     || die "mvn dependency:build-classpath failed: $(tail -20 "$WORK/mvn.log")"
   mv "$WORK/cp.txt" "$CLASSPATH_FILE"
 fi
-USERS=()
-for i in $(seq 1 40); do USERS+=("user-$i=system:authenticated"); done
-java -Xmx256m -cp "target/test-classes:$(cat "$CLASSPATH_FILE")" "$MAIN" "$STUB_PORT" "$API_PORT" "$CONTROL_PORT" \
-  "${USERS[@]}" > "$WORK/stub.out" 2> "$WORK/stub.log" &
-STUB_PID=$!
+
+log "starting the control plane in $PLANE"
+rm -rf "$PLANE/claims"
+PLANE_STARTED=true
+start_plane_for_maas_api "$PLANE" "$WORK/direct.kubeconfig"
+java -Xmx256m -cp "target/test-classes:$(cat "$CLASSPATH_FILE")" "$MAIN" "$PLANE" "$CONTROL_PORT" \
+  > "$WORK/proxy.out" 2> "$WORK/proxy.log" &
+PROXY_PID=$!
 for _ in $(seq 1 120); do
-  grep -qs '^ready' "$WORK/stub.out" && break
-  kill -0 "$STUB_PID" 2>/dev/null || die "the fault server exited: $(tail -5 "$WORK/stub.log")"
+  grep -qs '^ready' "$WORK/proxy.out" && break
+  kill -0 "$PROXY_PID" 2>/dev/null || die "the fault proxy exited: $(tail -5 "$WORK/proxy.log")"
   sleep 0.25
 done
-grep -q '^ready' "$WORK/stub.out" || die "the fault server is not ready after 30 s"
-mapfile -t BEARERS < <(awk -F'\t' '$1 == "user" {print $3}' "$WORK/stub.out")
+grep -q '^ready' "$WORK/proxy.out" || die "the fault proxy is not ready after 30 s"
+PROXY_URL=$(awk -F'\t' '$1 == "url" {print $2}' "$WORK/proxy.out")
+# fresh bearers: static users of the API server, each reviewed for the first time when used
+mapfile -t BEARERS < <(for i in $(seq -f '%02g' 1 150); do user_token "$PLANE" "free-$i"; done)
 NEXT=0
 fresh() { BEARER=${BEARERS[$NEXT]}; NEXT=$((NEXT + 1)); } # a user whose review is not cached yet
 fault() { curl -fsS -o /dev/null -X POST "http://127.0.0.1:$CONTROL_PORT/fault/$1"; }
 
-cat > "$WORK/kubeconfig" <<KUBECONFIG
-apiVersion: v1
-kind: Config
-clusters: [{name: faults, cluster: {server: "http://127.0.0.1:$API_PORT"}}]
-users: [{name: maas-api, user: {token: maas-api-own-token}}]
-contexts: [{name: faults, context: {cluster: faults, user: maas-api, namespace: maas-api}}]
-current-context: faults
-KUBECONFIG
+# maas-api's own ServiceAccount token, through the proxy (which serves the control plane's certificate)
+(umask 077 && sed "s|server: .*|server: $PROXY_URL|" "$WORK/direct.kubeconfig" > "$WORK/kubeconfig")
 # shellcheck disable=SC2086 # JVM_OPTS is a list of options
 KUBECONFIG=$WORK/kubeconfig java $JVM_OPTS -Dmaas.tiers.source=file -Dquarkus.http.host=127.0.0.1 \
   -Dquarkus.http.port="$APP_PORT" -jar "$JAR" > "$WORK/app.log" 2>&1 &
 APP_PID=$!
 APP=http://127.0.0.1:$APP_PORT
-for _ in $(seq 1 120); do
+for _ in $(seq 1 240); do
   curl -fs -o /dev/null "$APP/q/health/ready" && break
   kill -0 "$APP_PID" 2>/dev/null || die "the service exited: $(tail -5 "$WORK/app.log")"
   sleep 0.5
 done
+curl -fs -o /dev/null "$APP/q/health/ready" || die "the service is not ready after 120 s: $(tail -5 "$WORK/app.log")"
 
 # prints "status retry-after seconds" of one request
 timed() {
@@ -97,6 +105,7 @@ timed() {
   fi
   printf '%s %s %s' "${out%% *}" "${retry:--}" "${out#* }"
 }
+log_lines() { wc -l < "$WORK/app.log"; }
 
 fresh
 [ "$(timed POST /v1/tokens "$BEARER" | cut -d' ' -f1)" = 201 ] || die "the first mint failed: $(cat "$WORK/body")"
@@ -115,7 +124,7 @@ for f in "${FAULTS[@]}"; do
   done
   lookup=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' -H 'Content-Type: application/json' \
     --data '{"groups": ["system:authenticated"]}' "$APP/v1/tiers/lookup")
-  wait $(jobs -p | grep -v -e "^$APP_PID\$" -e "^$STUB_PID\$") 2>/dev/null || true
+  wait $(jobs -p | grep -v -e "^$APP_PID\$" -e "^$PROXY_PID\$") 2>/dev/null || true
   all=$(awk '{n++; c[$1]++; if ($2 > max) max = $2} END {s = ""; for (k in c) s = s (s == "" ? "" : ", ") c[k] "x " k; printf "%d answered (%s), slowest %.2f s", n, s, max}' "$WORK/concurrent-$f")
   fault NONE
   fresh; after=$(timed POST /v1/tokens "$BEARER")
@@ -147,9 +156,43 @@ for probe in "GET /q/health/ready" "GET /q/metrics" "GET /v1/tiers" "GET /v1/tie
   answer=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' --max-time 60 -X "$1" "$APP$2")
   printf -- '- %s (no Authorization): %s in %.3f s\n' "$probe" "${answer%% *}" "${answer#* }"
 done
-wait $(jobs -p | grep -v -e "^$APP_PID\$" -e "^$STUB_PID\$") 2>/dev/null || true
+wait $(jobs -p | grep -v -e "^$APP_PID\$" -e "^$PROXY_PID\$") 2>/dev/null || true
 awk '{n++; c[$1]++; if ($2 > max) max = $2} END {s = ""; for (k in c) s = s (s == "" ? "" : ", ") c[k] "x " k; printf "- the 250 mints: %d answered (%s), slowest %.2f s\n", n, s, max}' "$WORK/waiting"
 fault NONE
 
+# --- issue 24: what the jar writes to its log while the API server is away (no requests meanwhile) ---
+sleep 5 # the informers' watches re-established after the SILENT run above
+before=$(log_lines)
+fault REFUSED
+sleep "$OUTAGE_S"
+during_refused=$(( $(log_lines) - before ))
+fault NONE
+before=$(log_lines)
+sleep 10
+after_refused=$(( $(log_lines) - before ))
+fresh; back_refused=$(timed POST /v1/tokens "$BEARER")
+
+before=$(log_lines)
+start=$(date +%s.%N)
+tools/control-plane/control-plane.sh stop-apiserver "$PLANE"
+sleep "$OUTAGE_S"
+tools/control-plane/control-plane.sh start-apiserver "$PLANE" 2> "$WORK/restart.err" \
+  || die "the kube-apiserver did not start again: $(tail -5 "$WORK/restart.err")"
+restart_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')
+during_restart=$(( $(log_lines) - before ))
+before=$(log_lines)
+sleep 10
+after_restart=$(( $(log_lines) - before ))
+fresh; back_restart=$(timed POST /v1/tokens "$BEARER")
+printf '
+Log lines the service wrote (no requests meanwhile):
+'
+printf -- '- %s s of refused connections (the proxy'"'"'s port closed): %d lines; 10 s after: %d; then a fresh mint %s\n' \
+  "$OUTAGE_S" "$during_refused" "$after_refused" "$(fmt "$back_refused")"
+printf -- '- kube-apiserver process stopped for %s s and started again (%.1f s until ready): %d lines; 10 s after: %d; then a fresh mint %s\n' \
+  "$OUTAGE_S" "$restart_s" "$during_restart" "$after_restart" "$(fmt "$back_restart")"
+
 log "the service's log lines by level and logger: $(grep -E '^[0-9]{4}-' "$WORK/app.log" | awk '{print $2, $3}' \
   | sort | uniq -c | sort -rn | tr -s ' ' | tr '\n' ';')"
+[ "$during_refused" -lt "$MAX_OUTAGE_LINES" ] \
+  || die "a ${OUTAGE_S} s outage wrote $during_refused log lines (limit $MAX_OUTAGE_LINES): see bench-results/faults-app.log"

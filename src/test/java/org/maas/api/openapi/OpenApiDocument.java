@@ -81,6 +81,13 @@ final class OpenApiDocument {
         return operations;
     }
 
+    /** Every operation's declared statuses, by operationId. */
+    Map<String, Set<String>> declaredStatuses() {
+        Map<String, Set<String>> declared = new java.util.TreeMap<>();
+        operations().forEach(op -> declared.put(op.id(), new java.util.TreeSet<>(op.statuses())));
+        return declared;
+    }
+
     Operation operation(String method, String concretePath) {
         return operations().stream().filter(op -> op.matches(method, concretePath)).findFirst().orElse(null);
     }

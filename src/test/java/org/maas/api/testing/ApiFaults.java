@@ -45,8 +45,8 @@ import javax.net.ssl.TrustManagerFactory;
  * <p>{@link #inFrontOf(ControlPlane)}: in front of the real kube-apiserver. The proxy speaks TLS with the
  * control plane's own serving certificate (pki/server.crt, whose SAN covers 127.0.0.1), so a client that
  * trusts pki/ca.crt trusts it unchanged; it forwards over TLS, trusting pki/ca.crt. Fault answers go out
- * over TLS too. The client's token passes through (a client certificate could not). {@link #ApiFaults(int,
- * int)}: plain HTTP in front of a plain server (bench/faults.sh's stub).
+ * over TLS too. The client's token passes through (a client certificate could not). bench/faults.sh runs one
+ * as a process of its own (tools/FaultProxy).
  */
 public final class ApiFaults implements AutoCloseable {
 
@@ -69,7 +69,6 @@ public final class ApiFaults implements AutoCloseable {
     }
 
     private final int upstreamPort;
-    /** Null: plain HTTP both ways. */
     private final SSLContext serving;
     private final SSLContext upstreamTls;
     private final int port;
@@ -84,16 +83,6 @@ public final class ApiFaults implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private volatile Fault fault = Fault.NONE;
     private ServerSocket listener;
-
-    /** Plain HTTP on a free loopback port, forwarding to the plain HTTP server on upstreamPort. */
-    public ApiFaults(int upstreamPort) throws IOException {
-        this(upstreamPort, 0);
-    }
-
-    /** Plain HTTP on loopback {@code port}, forwarding to the plain HTTP server on upstreamPort. */
-    public ApiFaults(int upstreamPort, int port) throws IOException {
-        this(upstreamPort, port, null, null);
-    }
 
     private ApiFaults(int upstreamPort, int port, SSLContext serving, SSLContext upstreamTls) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -136,7 +125,7 @@ public final class ApiFaults implements AutoCloseable {
     }
 
     public String url() {
-        return (serving == null ? "http" : "https") + "://127.0.0.1:" + port + "/";
+        return "https://127.0.0.1:" + port + "/";
     }
 
     public Fault fault() {
@@ -209,7 +198,7 @@ public final class ApiFaults implements AutoCloseable {
                 }
                 open.add(upstream);
             }
-            Socket client = serving == null ? raw : serverSide(raw);
+            Socket client = serverSide(raw);
             InputStream in = new BufferedInputStream(client.getInputStream());
             switch (now) {
                 case NONE -> forward(client, in, upstream);
@@ -252,9 +241,6 @@ public final class ApiFaults implements AutoCloseable {
     }
 
     private Socket upstream(Socket raw) throws IOException {
-        if (upstreamTls == null) {
-            return raw;
-        }
         SSLSocket tls = (SSLSocket) upstreamTls.getSocketFactory().createSocket(raw, "127.0.0.1", upstreamPort, true);
         SSLParameters parameters = tls.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the serving certificate's SAN names 127.0.0.1
@@ -327,7 +313,7 @@ public final class ApiFaults implements AutoCloseable {
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         while (true) {
-            Thread.sleep(1000);
+            Thread.sleep(1000); // the fault itself (a byte a second), on the proxy's thread: no test waits on it
             out.write(' ');
             out.flush();
         }

@@ -83,7 +83,7 @@ public class LimitadorFake implements QuarkusTestResourceLifecycleManager {
         String namespace = URLDecoder.decode(parts[2], StandardCharsets.UTF_8);
         Namespace facts = NAMESPACES.getOrDefault(namespace, new Namespace(List.of(), 200, 0));
         if (facts.delayMillis() > 0) {
-            try {
+            try { // the fake's slow answer (a Limitador that does not answer in time), on its own thread
                 Thread.sleep(facts.delayMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
