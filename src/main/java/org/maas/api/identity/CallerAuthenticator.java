@@ -9,8 +9,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiException;
+import org.maas.api.kubernetes.KubernetesGuard;
 import org.maas.api.identity.ReviewOutcome.Authenticated;
 import org.maas.api.identity.ReviewOutcome.Rejected;
 
@@ -20,12 +22,26 @@ import org.maas.api.identity.ReviewOutcome.Rejected;
  * repeating a token costs the API server nothing; a header that is not even shaped like a bearer token is
  * refused without asking. It tells a person's own identity from a MaaS token (a ServiceAccount in a
  * tier namespace); each endpoint picks which kinds it accepts.
+ *
+ * <p>Authentication runs inside {@link KubernetesGuard#call} and takes the request's shares of Kubernetes work:
+ * a token the cache has not seen is reviewed within the share of such reviews, and the caller it finds, cached
+ * or not, is admitted to their own share ({@link KubernetesGuard#admit}).
  */
 @ApplicationScoped
 public class CallerAuthenticator {
 
+    /** The shares of Kubernetes work that authentication takes: {@link KubernetesGuard}'s, or none in unit tests. */
+    interface Shares {
+        ReviewOutcome reviewing(Supplier<ReviewOutcome> review);
+
+        Optional<ReviewedUser> tokenReview(Supplier<Optional<ReviewedUser>> call);
+
+        void admit(String caller);
+    }
+
     private final TokenReviewer reviewer;
     private final ReviewCache cache;
+    private final Shares shares;
     private final List<String> audiences;
     private final MaasIdentity identity;
     private final Counter cacheHits;
@@ -33,16 +49,33 @@ public class CallerAuthenticator {
     private final Counter cacheMisses;
 
     @Inject
-    CallerAuthenticator(TokenReviewer reviewer, MaasConfig config, MaasIdentity identity, MeterRegistry registry) {
+    CallerAuthenticator(TokenReviewer reviewer, MaasConfig config, MaasIdentity identity, MeterRegistry registry,
+            KubernetesGuard guard) {
         this(reviewer, new ReviewCache(Ticker.systemTicker(), Clock.systemUTC(), ForkJoinPool.commonPool(),
                         ReviewCache.Limits.from(config.identity())),
-                config.identity().audiences().orElse(List.of()), identity, registry);
+                config.identity().audiences().orElse(List.of()), identity, registry, new Shares() {
+                    @Override
+                    public ReviewOutcome reviewing(Supplier<ReviewOutcome> review) {
+                        return guard.reviewing(review);
+                    }
+
+                    @Override
+                    public Optional<ReviewedUser> tokenReview(Supplier<Optional<ReviewedUser>> call) {
+                        return guard.tokenReview(call);
+                    }
+
+                    @Override
+                    public void admit(String caller) {
+                        guard.admit(caller);
+                    }
+                });
     }
 
     CallerAuthenticator(TokenReviewer reviewer, ReviewCache cache, List<String> audiences, MaasIdentity identity,
-            MeterRegistry registry) {
+            MeterRegistry registry, Shares shares) {
         this.reviewer = reviewer;
         this.cache = cache;
+        this.shares = shares;
         this.audiences = List.copyOf(audiences);
         this.identity = identity;
         this.cacheHits = cacheCounter(registry, "hit");
@@ -83,10 +116,11 @@ public class CallerAuthenticator {
 
     /** @param maasTokens whether the endpoint takes MaaS tokens and keys, which a refusal then names */
     private Caller authenticate(String authorization, boolean maasTokens) {
-        String token = BearerToken.from(authorization);
-        ReviewCache.Lookup lookup = cache.get(BearerToken.sha256(token), () -> review(token));
+        String token = BearerToken.from(authorization); // 401 before any share is taken
+        ReviewCache.Lookup lookup = cache.get(BearerToken.sha256(token), () -> shares.reviewing(() -> review(token)));
         count(lookup);
         if (lookup.outcome() instanceof Authenticated authenticated) {
+            shares.admit(authenticated.caller().username());
             return authenticated.caller();
         }
         throw invalidToken(token, maasTokens);
@@ -109,11 +143,11 @@ public class CallerAuthenticator {
      */
     private ReviewOutcome review(String token) {
         Optional<JwtClaims> claims = JwtClaims.peek(token);
-        Optional<Caller> caller = reviewer.review(token, audiences).map(this::kindOf);
+        Optional<Caller> caller = shares.tokenReview(() -> reviewer.review(token, audiences)).map(this::kindOf);
         String minted = identity.audience();
         if (caller.isEmpty() && !audiences.contains(minted)
                 && claims.filter(c -> c.audiences().contains(minted)).isPresent()) {
-            caller = reviewer.review(token, List.of(minted)).map(this::kindOf)
+            caller = shares.tokenReview(() -> reviewer.review(token, List.of(minted))).map(this::kindOf)
                     .filter(Caller.MaasToken.class::isInstance);
         }
         // The API server has vouched for the token, so its expiry claim can be trusted.
