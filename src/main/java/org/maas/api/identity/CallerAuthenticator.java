@@ -25,7 +25,8 @@ import org.maas.api.identity.ReviewOutcome.Rejected;
  *
  * <p>Authentication runs inside {@link KubernetesGuard#call} and takes the request's shares of Kubernetes work:
  * a token the cache has not seen is reviewed within the share of such reviews, and the caller it finds, cached
- * or not, is admitted to their own share ({@link KubernetesGuard#admit}).
+ * or not, is admitted to their own share ({@link KubernetesGuard#admit}). A person's groups are those of the
+ * review less the watched Groups that no longer hold them ({@link GroupMembership}).
  */
 @ApplicationScoped
 public class CallerAuthenticator {
@@ -42,6 +43,7 @@ public class CallerAuthenticator {
     private final TokenReviewer reviewer;
     private final ReviewCache cache;
     private final Shares shares;
+    private final GroupMembership membership;
     private final List<String> audiences;
     private final MaasIdentity identity;
     private final Counter cacheHits;
@@ -50,7 +52,7 @@ public class CallerAuthenticator {
 
     @Inject
     CallerAuthenticator(TokenReviewer reviewer, MaasConfig config, MaasIdentity identity, MeterRegistry registry,
-            KubernetesGuard guard) {
+            KubernetesGuard guard, GroupMembership membership) {
         this(reviewer, new ReviewCache(Ticker.systemTicker(), Clock.systemUTC(), ForkJoinPool.commonPool(),
                         ReviewCache.Limits.from(config.identity())),
                 config.identity().audiences().orElse(List.of()), identity, registry, new Shares() {
@@ -68,14 +70,15 @@ public class CallerAuthenticator {
                     public void admit(String caller) {
                         guard.admit(caller);
                     }
-                });
+                }, membership);
     }
 
     CallerAuthenticator(TokenReviewer reviewer, ReviewCache cache, List<String> audiences, MaasIdentity identity,
-            MeterRegistry registry, Shares shares) {
+            MeterRegistry registry, Shares shares, GroupMembership membership) {
         this.reviewer = reviewer;
         this.cache = cache;
         this.shares = shares;
+        this.membership = membership;
         this.audiences = List.copyOf(audiences);
         this.identity = identity;
         this.cacheHits = cacheCounter(registry, "hit");
@@ -120,10 +123,20 @@ public class CallerAuthenticator {
         ReviewCache.Lookup lookup = cache.get(BearerToken.sha256(token), () -> shares.reviewing(() -> review(token)));
         count(lookup);
         if (lookup.outcome() instanceof Authenticated authenticated) {
-            shares.admit(authenticated.caller().username());
-            return authenticated.caller();
+            Caller caller = current(authenticated.caller());
+            shares.admit(caller.username());
+            return caller;
         }
         throw invalidToken(token, maasTokens);
+    }
+
+    /** A person with the groups that still hold them; a MaaS token's groups are its namespace's, never a Group. */
+    private Caller current(Caller caller) {
+        if (caller instanceof Caller.Person person) {
+            List<String> groups = membership.current(person.username(), person.groups());
+            return groups.equals(person.groups()) ? person : new Caller.Person(person.username(), groups);
+        }
+        return caller;
     }
 
     private void count(ReviewCache.Lookup lookup) {

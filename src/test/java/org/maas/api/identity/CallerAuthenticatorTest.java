@@ -57,7 +57,7 @@ class CallerAuthenticatorTest {
     private final CallerAuthenticator authenticator = new CallerAuthenticator(reviewer,
             new ReviewCache(time, time, Runnable::run,
                     new ReviewCache.Limits(Duration.ofSeconds(30), 100, Duration.ofSeconds(5), 100)),
-            List.of(), Identities.forGateway("gw"), registry, UNLIMITED);
+            List.of(), Identities.forGateway("gw"), registry, UNLIMITED, (user, groups) -> groups);
 
     /** KubernetesGuard's shares are tested on the real control plane (FairSharesTest). */
     private static final CallerAuthenticator.Shares UNLIMITED = new CallerAuthenticator.Shares() {
