@@ -21,8 +21,9 @@ import org.maas.api.kubernetes.Informers;
  *
  * <p>The caches only save calls: every create tolerates AlreadyExists, so a cache that lags behind
  * costs an extra call, never a wrong answer. They start with the first token request rather than with
- * the application, because the tier lookup must keep working without any Kubernetes access. They never
- * gate readiness: a replica whose caches lag still mints, with a few more calls.
+ * the application, because the tier lookup must keep working without any Kubernetes access; with group
+ * revocation on (which needs that access anyway) they start with it, so that the revoker sees every account
+ * added. They never gate readiness: a replica whose caches lag still mints, with a few more calls.
  */
 @ApplicationScoped
 class ManagedObjectCache {
