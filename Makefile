@@ -11,7 +11,7 @@ OPENAPI := target/openapi/openapi.yaml
 JAR := target/quarkus-app/quarkus-run.jar
 LINT := tools/openapi-lint
 
-.PHONY: run demo doctor test lint-openapi build bench bench-mint bench-models bench-memory bench-faults policies manifests deploy clean help
+.PHONY: run demo doctor test lint-openapi build bench bench-mint bench-models bench-memory bench-faults bench-flood policies manifests deploy clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ bench-memory: build ## measure only the RSS of the jar (deployment's options) un
 
 bench-models: build ## measure only GET /v1/models (1,000 models, 100 visible) against a real control plane; writes bench-results/models/
 	bench/models.sh
+
+bench-flood: build ## legitimate mints during a 15 s flood of junk bearer tokens against a real kube-apiserver: mint success, TokenReviews/s, the flooder's 503/429; writes bench-results/flood/
+	bench/flood.sh
 
 bench-faults: build ## time the answers of the jar while the Kubernetes API fails (refused, silent, 5xx, 429, restart)
 	bench/faults.sh

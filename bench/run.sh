@@ -8,7 +8,8 @@
 # BENCH_NGINX_PORT. The defaults are what docs/performance.md reports.
 # Then bench/mint.sh, the token-mint benchmark (its knobs are BENCH_MINT_*; BENCH_MINT=0 skips it), and
 # bench/models.sh, GET /v1/models (BENCH_MODELS_*; BENCH_MODELS=0 skips it), and bench/memory.sh, the RSS
-# under a stress profile (BENCH_MEMORY_*; BENCH_MEMORY=0 skips it; fails when the peak passes the request).
+# under a stress profile (BENCH_MEMORY_*; BENCH_MEMORY=0 skips it; fails when the peak passes the request), and
+# bench/flood.sh, legitimate mints during a junk-bearer flood (BENCH_FLOOD_*; BENCH_FLOOD=0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -332,6 +333,16 @@ if [ "${BENCH_MODELS:-1}" = 1 ]; then
   NGINX_PID=""
   bench/models.sh
   cat bench-results/models/summary.txt >> "$RESULTS/summary.txt"
+fi
+
+# --- the junk-bearer flood (issue 24): legitimate mints, TokenReviews/s, the flooder's refusals; BENCH_FLOOD=0
+# skips it; appends its summary ---
+if [ "${BENCH_FLOOD:-1}" = 1 ]; then
+  cleanup
+  APP_PID=""
+  NGINX_PID=""
+  bench/flood.sh
+  cat bench-results/flood/summary.txt >> "$RESULTS/summary.txt"
 fi
 
 # --- the memory part (issue 23): the stress profile against the jar; BENCH_MEMORY=0 skips it. It runs last

@@ -55,6 +55,7 @@ public class AccessResource {
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "406", ref = "NotAcceptable")
     @APIResponse(responseCode = "500", ref = "InternalError")
+    @APIResponse(responseCode = "429", ref = "TooManyRequests")
     @APIResponse(responseCode = "503", ref = "Unavailable")
     public Response access(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         AccessService.Decided decided = kubernetes.call(() -> {

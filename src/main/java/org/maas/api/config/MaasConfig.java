@@ -172,6 +172,28 @@ public interface MaasConfig {
         @WithDefault("64")
         @Positive
         int maxConcurrentRequests();
+
+        /**
+         * Requests of one caller (the reviewed username) doing Kubernetes work at once, within
+         * max-concurrent-requests; more of theirs get 429 with Retry-After at once, other callers are not affected.
+         */
+        @WithDefault("8")
+        @Positive
+        int maxConcurrentRequestsPerCaller();
+
+        /**
+         * TokenReviews of bearer tokens the review cache has not seen, at once: their own share, beside
+         * max-concurrent-requests, so that a flood of unknown tokens never delays callers already reviewed.
+         * More get 503 with Retry-After at once.
+         */
+        @WithDefault("16")
+        @Positive
+        int maxConcurrentReviews();
+
+        /** TokenReviews sent to the API server per second at most (in any rolling second); more get 503 with Retry-After. */
+        @WithDefault("100")
+        @Positive
+        int reviewsPerSecond();
     }
 
     @Convertible

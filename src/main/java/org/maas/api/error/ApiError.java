@@ -13,7 +13,7 @@ public record ApiError(
         // the list equal to ErrorCode.
         @Schema(description = "Machine-readable code, one of bad_request, unauthorized, forbidden, not_found,"
                 + " method_not_allowed, not_acceptable, conflict, payload_too_large, unsupported_media_type,"
-                + " internal_error, unavailable; new codes may be added", example = "bad_request")
+                + " too_many_requests, internal_error, unavailable; new codes may be added", example = "bad_request")
         String error,
         @Schema(description = "What went wrong and what to fix", example = "groups must be a non-empty list of strings")
         String message) {

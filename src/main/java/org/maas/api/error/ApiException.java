@@ -48,6 +48,12 @@ public class ApiException extends RuntimeException {
         return new ApiException(ErrorCode.INTERNAL_ERROR, ErrorCode.LOGGED);
     }
 
+    /** The caller has too much in progress or sent too much: their own limit, not the service's. */
+    public static ApiException tooManyRequests(String message, int retryAfterSeconds) {
+        return new ApiException(ErrorCode.TOO_MANY_REQUESTS, message,
+                Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+    }
+
     public static ApiException unavailable(String message, int retryAfterSeconds) {
         return new ApiException(ErrorCode.UNAVAILABLE, message,
                 Map.of("Retry-After", String.valueOf(retryAfterSeconds)));

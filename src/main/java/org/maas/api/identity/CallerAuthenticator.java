@@ -9,8 +9,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiException;
+import org.maas.api.kubernetes.KubernetesGuard;
 import org.maas.api.identity.ReviewOutcome.Authenticated;
 import org.maas.api.identity.ReviewOutcome.Rejected;
 
@@ -20,12 +22,28 @@ import org.maas.api.identity.ReviewOutcome.Rejected;
  * repeating a token costs the API server nothing; a header that is not even shaped like a bearer token is
  * refused without asking. It tells a person's own identity from a MaaS token (a ServiceAccount in a
  * tier namespace); each endpoint picks which kinds it accepts.
+ *
+ * <p>Authentication runs inside {@link KubernetesGuard#call} and takes the request's shares of Kubernetes work:
+ * a token the cache has not seen is reviewed within the share of such reviews, and the caller it finds, cached
+ * or not, is admitted to their own share ({@link KubernetesGuard#admit}). A person's groups are those of the
+ * review less the watched Groups that no longer hold them ({@link GroupMembership}).
  */
 @ApplicationScoped
 public class CallerAuthenticator {
 
+    /** The shares of Kubernetes work that authentication takes: {@link KubernetesGuard}'s, or none in unit tests. */
+    interface Shares {
+        ReviewOutcome reviewing(Supplier<ReviewOutcome> review);
+
+        Optional<ReviewedUser> tokenReview(Supplier<Optional<ReviewedUser>> call);
+
+        void admit(String caller);
+    }
+
     private final TokenReviewer reviewer;
     private final ReviewCache cache;
+    private final Shares shares;
+    private final GroupMembership membership;
     private final List<String> audiences;
     private final MaasIdentity identity;
     private final Counter cacheHits;
@@ -33,16 +51,34 @@ public class CallerAuthenticator {
     private final Counter cacheMisses;
 
     @Inject
-    CallerAuthenticator(TokenReviewer reviewer, MaasConfig config, MaasIdentity identity, MeterRegistry registry) {
+    CallerAuthenticator(TokenReviewer reviewer, MaasConfig config, MaasIdentity identity, MeterRegistry registry,
+            KubernetesGuard guard, GroupMembership membership) {
         this(reviewer, new ReviewCache(Ticker.systemTicker(), Clock.systemUTC(), ForkJoinPool.commonPool(),
                         ReviewCache.Limits.from(config.identity())),
-                config.identity().audiences().orElse(List.of()), identity, registry);
+                config.identity().audiences().orElse(List.of()), identity, registry, new Shares() {
+                    @Override
+                    public ReviewOutcome reviewing(Supplier<ReviewOutcome> review) {
+                        return guard.reviewing(review);
+                    }
+
+                    @Override
+                    public Optional<ReviewedUser> tokenReview(Supplier<Optional<ReviewedUser>> call) {
+                        return guard.tokenReview(call);
+                    }
+
+                    @Override
+                    public void admit(String caller) {
+                        guard.admit(caller);
+                    }
+                }, membership);
     }
 
     CallerAuthenticator(TokenReviewer reviewer, ReviewCache cache, List<String> audiences, MaasIdentity identity,
-            MeterRegistry registry) {
+            MeterRegistry registry, Shares shares, GroupMembership membership) {
         this.reviewer = reviewer;
         this.cache = cache;
+        this.shares = shares;
+        this.membership = membership;
         this.audiences = List.copyOf(audiences);
         this.identity = identity;
         this.cacheHits = cacheCounter(registry, "hit");
@@ -83,13 +119,24 @@ public class CallerAuthenticator {
 
     /** @param maasTokens whether the endpoint takes MaaS tokens and keys, which a refusal then names */
     private Caller authenticate(String authorization, boolean maasTokens) {
-        String token = BearerToken.from(authorization);
-        ReviewCache.Lookup lookup = cache.get(BearerToken.sha256(token), () -> review(token));
+        String token = BearerToken.from(authorization); // 401 before any share is taken
+        ReviewCache.Lookup lookup = cache.get(BearerToken.sha256(token), () -> shares.reviewing(() -> review(token)));
         count(lookup);
         if (lookup.outcome() instanceof Authenticated authenticated) {
-            return authenticated.caller();
+            Caller caller = current(authenticated.caller());
+            shares.admit(caller.username());
+            return caller;
         }
         throw invalidToken(token, maasTokens);
+    }
+
+    /** A person with the groups that still hold them; a MaaS token's groups are its namespace's, never a Group. */
+    private Caller current(Caller caller) {
+        if (caller instanceof Caller.Person person) {
+            List<String> groups = membership.current(person.username(), person.groups());
+            return groups.equals(person.groups()) ? person : new Caller.Person(person.username(), groups);
+        }
+        return caller;
     }
 
     private void count(ReviewCache.Lookup lookup) {
@@ -109,11 +156,11 @@ public class CallerAuthenticator {
      */
     private ReviewOutcome review(String token) {
         Optional<JwtClaims> claims = JwtClaims.peek(token);
-        Optional<Caller> caller = reviewer.review(token, audiences).map(this::kindOf);
+        Optional<Caller> caller = shares.tokenReview(() -> reviewer.review(token, audiences)).map(this::kindOf);
         String minted = identity.audience();
         if (caller.isEmpty() && !audiences.contains(minted)
                 && claims.filter(c -> c.audiences().contains(minted)).isPresent()) {
-            caller = reviewer.review(token, List.of(minted)).map(this::kindOf)
+            caller = shares.tokenReview(() -> reviewer.review(token, List.of(minted))).map(this::kindOf)
                     .filter(Caller.MaasToken.class::isInstance);
         }
         // The API server has vouched for the token, so its expiry claim can be trusted.

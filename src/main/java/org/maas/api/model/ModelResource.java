@@ -68,6 +68,7 @@ public class ModelResource {
                     value = "{\"error\": \"forbidden\", \"message\": \"no tier includes any of your groups [contractors]; ask an administrator to add one of them to a tier\"}")))
     @APIResponse(responseCode = "406", ref = "NotAcceptable")
     @APIResponse(responseCode = "500", ref = "InternalError")
+    @APIResponse(responseCode = "429", ref = "TooManyRequests")
     @APIResponse(responseCode = "503", ref = "Unavailable")
     public Response list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         List<ModelInfo> models = kubernetes.call(() -> {

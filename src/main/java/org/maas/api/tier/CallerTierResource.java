@@ -50,6 +50,7 @@ public class CallerTierResource {
             + " tier holds any of your groups", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "406", ref = "NotAcceptable")
     @APIResponse(responseCode = "500", ref = "InternalError")
+    @APIResponse(responseCode = "429", ref = "TooManyRequests")
     @APIResponse(responseCode = "503", ref = "Unavailable")
     public CallerTier me(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Caller.Person caller = kubernetes.call(() -> authenticator.person(authorization, "look up your tier"));

@@ -40,6 +40,7 @@ import org.maas.api.kubernetes.KubernetesGuard;
                 value = "{\"error\": \"forbidden\", \"message\": \"you may not delete serviceaccounts in namespace maas-default-gateway-tier-free, which this admin action needs (in every tier namespace concerned)\"}")))
 @APIResponse(responseCode = "406", ref = "NotAcceptable")
 @APIResponse(responseCode = "500", ref = "InternalError")
+@APIResponse(responseCode = "429", ref = "TooManyRequests")
 @APIResponse(responseCode = "503", ref = "Unavailable")
 public class AdminResource {
 

@@ -7,7 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import org.maas.api.config.MaasConfig;
+import java.util.List;
 import org.maas.api.config.MaasConfig.Revocation.GroupChange;
+import org.maas.api.identity.GroupMembership;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.kubernetes.Informers;
 import org.maas.api.kubernetes.Leadership;
@@ -16,10 +18,12 @@ import org.maas.api.tier.TierConfigApplied;
 
 /**
  * Runs the {@link GroupRevoker} unless {@code maas.revocation.on-group-change=off}: its informer and thread
- * belong to {@link Informers}, its deletions to the leader; tier config changes reach it.
+ * belong to {@link Informers}, its deletions to the leader; tier config changes and the managed accounts the
+ * cache's informer adds reach it (so the account cache starts with it, not with the first mint). When on (not in
+ * a dry run, which changes nothing), callers' reviewed groups are corrected by the watched Groups.
  */
 @ApplicationScoped
-class GroupRevocationStarter {
+class GroupRevocationStarter implements GroupMembership {
 
     private final MaasConfig config;
     private final TierCatalog catalog;
@@ -28,10 +32,13 @@ class GroupRevocationStarter {
     private final Instance<KubernetesClient> client;
     private final Informers informers;
     private final Leadership leadership;
+    private final ManagedObjectCache accounts;
     private volatile GroupRevoker revoker;
 
     GroupRevocationStarter(MaasConfig config, TierCatalog catalog, MaasIdentity identity, MeterRegistry registry,
-                           Instance<KubernetesClient> client, Informers informers, Leadership leadership) {
+                           Instance<KubernetesClient> client, Informers informers, Leadership leadership,
+                           ManagedObjectCache accounts) {
+        this.accounts = accounts;
         this.config = config;
         this.catalog = catalog;
         this.identity = identity;
@@ -54,6 +61,15 @@ class GroupRevocationStarter {
                 started::informer);
         started.start();
         revoker = started;
+        accounts.whenServiceAccountAdded(started::accountAdded);
+        accounts.start();
+    }
+
+    @Override
+    public List<String> current(String username, List<String> reviewedGroups) {
+        GroupRevoker running = revoker;
+        return running == null || config.revocation().onGroupChange() != GroupChange.ON ? reviewedGroups
+                : running.current(username, reviewedGroups);
     }
 
     /** Runs under the catalog's lock: only hands the work to the revoker's thread. */

@@ -37,6 +37,12 @@ import org.maas.api.tier.TierIndex;
  * is caught by the next resync. Every replica keeps the informer; only the leader reads accounts and acts.
  * All work runs on one thread. In {@link GroupChange#DRY_RUN} nothing is deleted: each account that would be
  * is logged, audited and counted once.
+ *
+ * <p>The review cache cannot undo a revocation: every replica corrects a person's reviewed groups by the Groups
+ * it watches ({@link #current}), so a mint inside the cache's TTL lands in the tier the user is in now; and an
+ * account that appears in a tier its owner has left (made by a mint that read the Groups just before the change
+ * reached this replica, or by another replica) is judged when the leader's informer sees it ({@link
+ * #accountAdded}), not at the next resync.
  */
 public final class GroupRevoker implements AutoCloseable {
 
@@ -219,6 +225,33 @@ public final class GroupRevoker implements AutoCloseable {
             TokenAudit.groupChange("failed", user, tier, verdict.newTier(), namespace, name);
             metrics.revoked(tier, FAILED);
         }
+    }
+
+    /**
+     * The reviewed groups less the Group objects (watched now, or seen deleted) that do not hold the user now:
+     * the membership {@link GroupRevocationRule} judges by, so a mint never makes an account that the rule would
+     * revoke. It only ever removes groups: a group the review does not name is never added (on a cluster whose
+     * authenticator does not read Group objects, those objects must not grant a tier), and a group that is no
+     * Group object (virtual, from the identity provider) is kept, as the rule keeps its accounts. Before the
+     * Groups are listed the review is all there is.
+     */
+    List<String> current(String user, List<String> reviewed) {
+        SharedIndexInformer<GenericKubernetesResource> informer = groups;
+        if (informer == null || !informer.hasSynced()) {
+            return reviewed;
+        }
+        Set<String> holding = groupsOf(user);
+        return reviewed.stream().filter(group -> holding.contains(group) || !isGroupObject(group)).toList();
+    }
+
+    /** A managed account the informer has just seen (created, or listed): judged now, on the leader. */
+    void accountAdded(ServiceAccount account) {
+        queue(() -> {
+            TierIndex index = ready();
+            if (index != null) {
+                judge(index, account);
+            }
+        });
     }
 
     /** The Group objects that hold the user now, as this replica's informer has them. */

@@ -4,11 +4,14 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.maas.api.error.KubernetesFailures;
 import org.maas.api.kubernetes.Informers;
 
@@ -18,8 +21,9 @@ import org.maas.api.kubernetes.Informers;
  *
  * <p>The caches only save calls: every create tolerates AlreadyExists, so a cache that lags behind
  * costs an extra call, never a wrong answer. They start with the first token request rather than with
- * the application, because the tier lookup must keep working without any Kubernetes access. They never
- * gate readiness: a replica whose caches lag still mints, with a few more calls.
+ * the application, because the tier lookup must keep working without any Kubernetes access; with group
+ * revocation on (which needs that access anyway) they start with it, so that the revoker sees every account
+ * added. They never gate readiness: a replica whose caches lag still mints, with a few more calls.
  */
 @ApplicationScoped
 class ManagedObjectCache {
@@ -30,14 +34,27 @@ class ManagedObjectCache {
     private final Informers informers;
     private volatile SharedIndexInformer<Namespace> namespaces;
     private volatile SharedIndexInformer<ServiceAccount> serviceAccounts;
+    private final List<Consumer<ServiceAccount>> accountsAdded = new CopyOnWriteArrayList<>();
 
     ManagedObjectCache(KubernetesClient client, Informers informers) {
         this.client = client;
         this.informers = informers;
     }
 
+    /** Tells {@code listener} every managed ServiceAccount the informer adds (on its thread: hand the work off). */
+    void whenServiceAccountAdded(Consumer<ServiceAccount> listener) {
+        accountsAdded.add(listener);
+    }
+
     /** Starts the informers once (through {@link Informers}, which retries and closes them); does not wait for them to sync. */
     void start() {
+        if (serviceAccounts == null) {
+            startOnce();
+        }
+    }
+
+    /** Group revocation starts the cache at startup, a mint at its first call: whichever comes first. */
+    private synchronized void startOnce() {
         if (serviceAccounts != null) {
             return;
         }
@@ -49,6 +66,20 @@ class ManagedObjectCache {
                     SharedIndexInformer<ServiceAccount> sa = kubernetes.serviceAccounts().inAnyNamespace()
                             .withLabel(ManagedObjects.MANAGED_BY, ManagedObjects.MANAGER).runnableInformer(0);
                     sa.addIndexers(Map.of(BY_NAME, account -> List.of(account.getMetadata().getName())));
+                    sa.addEventHandler(new ResourceEventHandler<>() {
+                        @Override
+                        public void onAdd(ServiceAccount account) {
+                            accountsAdded.forEach(listener -> listener.accept(account));
+                        }
+
+                        @Override
+                        public void onUpdate(ServiceAccount before, ServiceAccount account) {
+                        }
+
+                        @Override
+                        public void onDelete(ServiceAccount account, boolean finalStateUnknown) {
+                        }
+                    });
                     return sa;
                 });
     }

@@ -29,6 +29,7 @@ import org.maas.api.kubernetes.KubernetesGuard;
 @APIResponse(responseCode = "401", ref = "Unauthorized")
 @APIResponse(responseCode = "406", ref = "NotAcceptable")
 @APIResponse(responseCode = "500", ref = "InternalError")
+@APIResponse(responseCode = "429", ref = "TooManyRequests")
 @APIResponse(responseCode = "503", ref = "Unavailable")
 public class TokenResource {
 

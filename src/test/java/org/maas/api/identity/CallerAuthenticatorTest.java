@@ -57,7 +57,24 @@ class CallerAuthenticatorTest {
     private final CallerAuthenticator authenticator = new CallerAuthenticator(reviewer,
             new ReviewCache(time, time, Runnable::run,
                     new ReviewCache.Limits(Duration.ofSeconds(30), 100, Duration.ofSeconds(5), 100)),
-            List.of(), Identities.forGateway("gw"), registry);
+            List.of(), Identities.forGateway("gw"), registry, UNLIMITED, (user, groups) -> groups);
+
+    /** KubernetesGuard's shares are tested on the real control plane (FairSharesTest). */
+    private static final CallerAuthenticator.Shares UNLIMITED = new CallerAuthenticator.Shares() {
+        @Override
+        public ReviewOutcome reviewing(java.util.function.Supplier<ReviewOutcome> review) {
+            return review.get();
+        }
+
+        @Override
+        public Optional<ReviewedUser> tokenReview(java.util.function.Supplier<Optional<ReviewedUser>> call) {
+            return call.get();
+        }
+
+        @Override
+        public void admit(String caller) {
+        }
+    };
 
     @Test
     void aJunkJwtClaimingTheGatewayAudienceCostsTwoReviewsOnceThenNone() {

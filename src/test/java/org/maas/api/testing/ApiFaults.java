@@ -81,6 +81,9 @@ public final class ApiFaults implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
     private final AtomicLong failed = new AtomicLong();
+    /** Paths answered like {@link Fault#SLOW_BODY} while everything else is forwarded ({@link #slowBody}). */
+    private final Set<String> slowPaths = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicLong> trickling = new ConcurrentHashMap<>();
     private volatile Fault fault = Fault.NONE;
     private ServerSocket listener;
 
@@ -263,6 +266,11 @@ public final class ApiFaults implements AutoCloseable {
             OutputStream out = upstream.getOutputStream();
             for (Head head; (head = Head.read(in)) != null; ) {
                 count(head);
+                if (slowPaths.contains(head.path())) {
+                    copyBody(head, in, OutputStream.nullOutputStream());
+                    trickleUntilReleased(client, head.path());
+                    return;
+                }
                 out.write(head.bytes());
                 copyBody(head, in, out);
                 out.flush();
@@ -448,6 +456,46 @@ public final class ApiFaults implements AutoCloseable {
             }
         }
         open.clear();
+    }
+
+    /**
+     * From now on, requests to this path (without the query string) are answered like {@link Fault#SLOW_BODY}
+     * (201, then one byte a second, so no client idle timeout ends them) while other paths are forwarded, until
+     * {@link #release}: a deterministic way to keep chosen API calls in flight.
+     */
+    public void slowBody(String path) {
+        slowPaths.add(path);
+    }
+
+    /** Requests to this path answered slowly now. */
+    public long trickling(String path) {
+        AtomicLong count = trickling.get(path);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Requests to this path are forwarded again; those trickling now end (their connection is closed). */
+    public void release(String path) {
+        slowPaths.remove(path);
+    }
+
+    private void trickleUntilReleased(Socket client, String path) throws IOException {
+        AtomicLong now = trickling.computeIfAbsent(path, key -> new AtomicLong());
+        now.incrementAndGet();
+        try {
+            OutputStream out = client.getOutputStream();
+            out.write(("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            while (slowPaths.contains(path)) {
+                Thread.sleep(200);
+                out.write(' ');
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            now.decrementAndGet();
+        }
     }
 
     @Override
