@@ -142,13 +142,13 @@ public class ModelAccess {
         this.denied = reviewCounter(registry, "denied");
         this.failed = reviewCounter(registry, "failed");
         this.leftOut = Counter.builder("maas_models_left_out")
-                .description("Models left out of a GET /v1/models answer because their access review failed (fail closed)")
+                .description("Models left out of a GET /v1/models, /v1/usage or /v1/access answer because their access review failed (fail closed)")
                 .tag("reason", "review_failed").register(registry);
     }
 
     private static Counter reviewCounter(MeterRegistry registry, String outcome) {
         return Counter.builder("maas_model_access_reviews")
-                .description("SubjectAccessReviews made for GET /v1/models, by outcome")
+                .description("SubjectAccessReviews of model access (GET /v1/models, /v1/usage, /v1/access), by outcome")
                 .tag("outcome", outcome).register(registry);
     }
 
