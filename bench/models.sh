@@ -9,8 +9,13 @@
 # -cN and API requests per request (watches apart), as kube-apiserver counts them. Warm means within the
 # decision and review caches' TTLs: the run sets both to 1h so that no entry expires in the middle of a
 # measurement (defaults: 30 s).
+# Then GET /v1/usage for the same caller and models (issue 23): the 100 visible models' counters from a Limitador
+# fake (bench/limitador_fake.py: each route holds the counters of BENCH_USAGE_USERS other users too, as a busy
+# route does): the first answer (every route's counters read; the access decisions are already cached) and warm
+# p50/p99 (route counters reused for maas.usage.cache-ttl, 5 s, then read again).
 # Knobs (environment): BENCH_MODELS_TOTAL, BENCH_MODELS_VISIBLE, BENCH_MODELS_DURATION (s per run),
-# BENCH_MODELS_ROUNDS, BENCH_MODELS_WARMUP (s), BENCH_MODELS_CONNECTIONS, BENCH_MODELS_APP_PORT,
+# BENCH_MODELS_ROUNDS, BENCH_MODELS_WARMUP (s), BENCH_MODELS_CONNECTIONS, BENCH_MODELS_APP_PORT (and the next
+# port, the Limitador fake's), BENCH_USAGE_USERS,
 # CRD_SCHEMAS_DIR (the CRDs to install; default ../shared/schemas/crds). Results: stdout and
 # bench-results/models/.
 set -euo pipefail
@@ -23,6 +28,8 @@ ROUNDS=${BENCH_MODELS_ROUNDS:-2}
 WARMUP=${BENCH_MODELS_WARMUP:-15}
 CONNECTIONS=${BENCH_MODELS_CONNECTIONS:-8}
 APP_PORT=${BENCH_MODELS_APP_PORT:-18092}
+LIMITADOR_PORT=$((APP_PORT + 1))
+USAGE_USERS=${BENCH_USAGE_USERS:-200}
 CRDS=${CRD_SCHEMAS_DIR:-../shared/schemas/crds}
 OUT=bench-results/models
 STATE=target/bench-models
@@ -39,20 +46,24 @@ install_missing wrk curl jq bc openssl python3
 [ -f "$JAR" ] || die "$JAR missing: run 'make bench' (it builds first)"
 [ -f "$CRDS/llminferenceservices.serving.kserve.io.yaml" ] || die "no CRDs in $CRDS (set CRD_SCHEMAS_DIR)"
 JVM_OPTS=$(deployment_jvm_opts)
-require_free_ports "BENCH_MODELS_APP_PORT" "$APP_PORT"
+require_free_ports "BENCH_MODELS_APP_PORT" "$APP_PORT" "$LIMITADOR_PORT"
 
 WORK=$(mktemp -d)
 APP_PID=""
+LIMITADOR_PID=""
 PLANE_STARTED=false
 cleanup() {
-  [ -n "$APP_PID" ] && { kill "$APP_PID" 2>/dev/null; wait "$APP_PID" 2>/dev/null; } || true
+  local pid
+  for pid in "$APP_PID" "$LIMITADOR_PID"; do
+    [ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; } || true
+  done
   $PLANE_STARTED && tools/control-plane/control-plane.sh stop "$PLANE"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 rm -rf "$OUT"
-mkdir -p "$OUT/runs"
+mkdir -p "$OUT/runs/models" "$OUT/runs/usage"
 
 log "starting the control plane in $PLANE"
 PLANE_STARTED=true
@@ -122,10 +133,12 @@ counts() { # the kube-apiserver's counters of what maas-api asks it
 BEARER=$(user_token "$PLANE" "$USER_NAME")
 [ -n "$BEARER" ] || die "no user $USER_NAME in $PLANE/users.csv"
 
+python3 bench/limitador_fake.py "$LIMITADOR_PORT" "$WORK/userid" "$USAGE_USERS" &
+LIMITADOR_PID=$!
 # shellcheck disable=SC2086
 KUBECONFIG=$STATE/maas-api.kubeconfig java $JVM_OPTS -Dmaas.models.access-cache-ttl=1h \
   -Dmaas.identity.review-cache-ttl=1h -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$APP_PORT" \
-  -jar "$JAR" > "$OUT/app.log" 2>&1 &
+  -Dmaas.usage.limitador-url="http://127.0.0.1:$LIMITADOR_PORT" -jar "$JAR" > "$OUT/app.log" 2>&1 &
 APP_PID=$!
 APP=http://127.0.0.1:$APP_PORT
 for _ in $(seq 1 240); do
@@ -156,10 +169,10 @@ COLD_SARS=$(jq -n --argjson b "$before" --argjson a "$after" '$a.subject_access_
 log "cold: first 200 after ${COLD#* } s and $COLD_TRIES request(s), $LISTED models listed, $COLD_SARS SubjectAccessReviews"
 printf '/v1/models\t%s\t-\t\n' "$BEARER" > "$WORK/models.requests"
 
-wrk_run() { # LABEL CONNECTIONS SECONDS -> $OUT/runs/LABEL.json
-  local label=$1 conns=$2 secs=$3 c_before c_after
+wrk_run() { # LABEL CONNECTIONS SECONDS [ENDPOINT] -> $OUT/runs/ENDPOINT/LABEL.json (ENDPOINT models, the default, or usage)
+  local label=$1 conns=$2 secs=$3 endpoint=${4:-models} c_before c_after
   c_before=$(counts)
-  BENCH_METHOD=GET BENCH_STATUS=200 BENCH_LABEL=$label BENCH_REQUESTS="$WORK/models.requests" \
+  BENCH_METHOD=GET BENCH_STATUS=200 BENCH_LABEL=$label BENCH_REQUESTS="$WORK/$endpoint.requests" \
     BENCH_OUT="$WORK/$label.json" wrk -t1 -c"$conns" -d"${secs}s" --timeout 5s -s "$LUA" "$APP" \
     > "$WORK/$label.txt" 2>&1 || die "$label: wrk failed: $(cat "$WORK/$label.txt")"
   sleep 0.3
@@ -168,9 +181,9 @@ wrk_run() { # LABEL CONNECTIONS SECONDS -> $OUT/runs/LABEL.json
     '. + {connections: $conns, api_requests: ($ca.api_requests - $cb.api_requests),
           subject_access_reviews: ($ca.subject_access_reviews - $cb.subject_access_reviews),
           token_reviews: ($ca.token_reviews - $cb.token_reviews), watches: ($ca.watches - $cb.watches)}' \
-    "$WORK/$label.json" > "$OUT/runs/$label.json"
+    "$WORK/$label.json" > "$OUT/runs/$endpoint/$label.json"
   local errors
-  errors=$(jq '.errors.connect + .errors.read + .errors.write + .errors.status + .errors.timeout + .bad_status' "$OUT/runs/$label.json")
+  errors=$(jq '.errors.connect + .errors.read + .errors.write + .errors.status + .errors.timeout + .bad_status' "$OUT/runs/$endpoint/$label.json")
   [ "$errors" = 0 ] || die "$label: $errors errors or unexpected statuses"
 }
 
@@ -200,7 +213,7 @@ jq -s --arg cold "$COLD" --argjson tries "$COLD_TRIES" --argjson sars "$COLD_SAR
    token_reviews: ($runs | map(.token_reviews) | add), watches: ($runs | map(.watches) | add),
    api_requests_per_request: ($api / $n),
    targets: {p99_ms_c1: {target: 5, met: (level(1).p99_ms <= 5)}, api_requests_per_request: {target: 0, met: ($api == 0)}}}
-  ' "$OUT"/runs/*.json > "$OUT/summary.json"
+  ' "$OUT"/runs/models/*.json > "$OUT/summary.json"
 
 jq -r '
   def ok(t): if t.met then "met" else "MISSED" end;
@@ -211,5 +224,54 @@ jq -r '
   "warm -c1:  p50 \(.c1.p50_ms) ms, p99 \(.c1.p99_ms) ms (target <= 5: \(ok(.targets.p99_ms_c1))), \(.c1.rps) req/s; rounds \(.c1.rounds | map("\(.p50_ms)/\(.p99_ms) \(.rps)") | join(", "))",
   "warm -c\(.load.connections):  p50 \(.load.p50_ms) ms, p99 \(.load.p99_ms) ms, \(.load.rps) req/s; rounds \(.load.rounds | map("\(.p50_ms)/\(.p99_ms) \(.rps)") | join(", "))",
   "API requests per request: \(.api_requests_per_request) (\(.api_requests) for \(.requests) requests: \(.subject_access_reviews) SubjectAccessReviews, \(.token_reviews) TokenReviews; target 0: \(ok(.targets.api_requests_per_request))); watches apart: \(.watches)",
-  "load average after: \(.loadavg_after); results: bench-results/models/summary.txt, summary.json, runs/*.json"
+  "load average after: \(.loadavg_after); results: bench-results/models/summary.txt, summary.json, runs/models/*.json"
 ' "$OUT/summary.json" | tee "$OUT/summary.txt"
+
+# --- GET /v1/usage: the same caller and the same 100 models, counters from the Limitador fake ---
+limitador_requests() { curl -fsS "http://127.0.0.1:$LIMITADOR_PORT/stats" | jq .requests; }
+curl -fsS -H "Authorization: Bearer $BEARER" "$APP/v1/access" | jq -r .gateway.userid > "$WORK/userid"
+[ -s "$WORK/userid" ] && [ "$(cat "$WORK/userid")" != null ] || die "GET /v1/access gave no gateway userid"
+sleep 6 # GET /v1/access read every route's counters before the fake knew the caller: let maas.usage.cache-ttl (5 s) pass
+lim_before=$(limitador_requests)
+USAGE_START=$(date +%s.%N)
+code=$(curl -sS -o "$WORK/usage.json" -w '%{http_code}' -H "Authorization: Bearer $BEARER" "$APP/v1/usage")
+USAGE_FIRST=$(echo "$(date +%s.%N) - $USAGE_START" | bc)
+[ "$code" = 200 ] || die "GET /v1/usage answered $code: $(cat "$WORK/usage.json")"
+USAGE_FIRST_READS=$(( $(limitador_requests) - lim_before ))
+# every visible model with both free-tier limits, none left out, the caller's own counters (half used) found
+jq -e --argjson n "$VISIBLE" '(.partial != true) and (.usage | length == 2 * $n)
+  and (.usage | all(.used == (.max - (.max / 2 | floor))))' "$WORK/usage.json" > /dev/null \
+  || die "GET /v1/usage is not the expected answer: $(head -c 600 "$WORK/usage.json")"
+log "usage: first 200 after $USAGE_FIRST s, $USAGE_FIRST_READS Limitador reads, $(jq '.usage | length' "$WORK/usage.json") entries"
+printf '/v1/usage\t%s\t-\t\n' "$BEARER" > "$WORK/usage.requests"
+lim_before=$(limitador_requests)
+wrk_run usage-warmup "$CONNECTIONS" "$WARMUP" usage
+for round in $(seq 1 "$ROUNDS"); do
+  log "usage round $round/$ROUNDS: -c1 then -c$CONNECTIONS, ${DURATION}s each"
+  wrk_run "c1-$round" 1 "$DURATION" usage
+  wrk_run "c$CONNECTIONS-$round" "$CONNECTIONS" "$DURATION" usage
+done
+USAGE_READS=$(( $(limitador_requests) - lim_before ))
+
+jq -s --arg first "$USAGE_FIRST" --argjson first_reads "$USAGE_FIRST_READS" --argjson reads "$USAGE_READS" \
+  --argjson visible "$VISIBLE" --argjson users "$USAGE_USERS" --argjson conns "$CONNECTIONS" \
+  --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" '
+  def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+  def ms: . / 1000 | . * 100 | round / 100;
+  map(select(.label != "usage-warmup")) as $runs |
+  def level($c): ($runs | map(select(.connections == $c))) as $r |
+    {connections: $c, p50_ms: ($r | map(.latency_us.p50) | median | ms), p99_ms: ($r | map(.latency_us.p99) | median | ms),
+     rps: ($r | map(.rps) | median | round), requests: ($r | map(.requests) | add)};
+  {models: $visible, other_users_per_route: $users, loadavg_after: $load,
+   first: {seconds: ($first | tonumber | . * 1000 | round / 1000), limitador_reads: $first_reads},
+   c1: level(1), load: level($conns), limitador_reads_warm: $reads,
+   api_requests: ($runs | map(.api_requests) | add)}
+  ' "$OUT"/runs/usage/*.json > "$OUT/usage-summary.json"
+jq -r '
+  "GET /v1/usage, \(.models) models, each route holding \(.other_users_per_route) other users'"'"' counters:",
+  "first: 200 after \(.first.seconds) s, \(.first.limitador_reads) Limitador reads (access decisions already cached)",
+  "warm -c1:  p50 \(.c1.p50_ms) ms, p99 \(.c1.p99_ms) ms, \(.c1.rps) req/s",
+  "warm -c\(.load.connections):  p50 \(.load.p50_ms) ms, p99 \(.load.p99_ms) ms, \(.load.rps) req/s",
+  "Limitador reads while warm: \(.limitador_reads_warm) (route counters reused for maas.usage.cache-ttl); Kubernetes API requests: \(.api_requests)",
+  "results: bench-results/models/usage-summary.json, runs/usage/*.json"
+' "$OUT/usage-summary.json" | tee -a "$OUT/summary.txt"

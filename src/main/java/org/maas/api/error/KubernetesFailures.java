@@ -29,15 +29,26 @@ public final class KubernetesFailures {
             LOG.warnf("Kubernetes API unavailable (%s) while trying to %s", describe(e), permission);
             return ApiException.unavailable("the Kubernetes API is unavailable; retry shortly", RETRY_AFTER_SECONDS);
         }
-        if (code == 403) {
+        if (code == 403 && isAuthorizationRefusal(e)) {
             LOG.errorf("RBAC: maas-api's ServiceAccount is not allowed to %s; grant that permission (%s)",
                     permission, describe(e));
+        } else if (code == 403) { // admission (a policy, a webhook, a namespace being deleted), not RBAC
+            LOG.errorf("the Kubernetes API refused to %s (%s)", permission, describe(e));
         } else if (code == 401) {
             LOG.errorf("the Kubernetes API rejected maas-api's own credentials while trying to %s", permission);
         } else {
             LOG.errorf("the Kubernetes API answered %d while trying to %s (%s)", code, permission, describe(e));
         }
         return ApiException.internal();
+    }
+
+    /**
+     * The authorizer's refusal reads {@code User "..." cannot <verb> resource ...}; admission refusals (a
+     * ValidatingAdmissionPolicy, a webhook, a terminating namespace) are 403 Forbidden too but say otherwise.
+     */
+    private static boolean isAuthorizationRefusal(KubernetesClientException e) {
+        String message = e.getStatus() == null ? null : e.getStatus().getMessage();
+        return message == null || message.contains("\" cannot ");
     }
 
     private static boolean interrupted(Throwable e) {

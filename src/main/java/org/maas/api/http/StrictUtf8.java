@@ -37,6 +37,9 @@ public class StrictUtf8 implements ReaderInterceptor {
 
     /** @throws ApiException 400 naming the byte offset of the first malformed sequence */
     static void check(byte[] body) {
+        if (isAscii(body)) {
+            return; // the usual body, Authorino's lookup callout among them: nothing to decode
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(body);
@@ -49,5 +52,14 @@ public class StrictUtf8 implements ReaderInterceptor {
             throw ApiException.badRequest("the request body is not valid UTF-8: a malformed or overlong byte sequence"
                     + " at byte " + in.position() + " (0-based)");
         }
+    }
+
+    private static boolean isAscii(byte[] body) {
+        for (byte b : body) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

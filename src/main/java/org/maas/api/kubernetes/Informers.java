@@ -149,8 +149,7 @@ public class Informers {
         private final Spec spec;
         private final SharedIndexInformer<?> informer;
         private volatile String lastError;
-        /** When the last failure was seen (nanoTime), 0 while healthy: one WARN per outage, not per retry. */
-        private volatile long failingSince;
+        /** When the last failure was seen (nanoTime), 0 before the first: one WARN per outage, not per retry. */
         private volatile long lastFailure;
 
         Running(Spec spec, SharedIndexInformer<?> informer) {
@@ -174,8 +173,8 @@ public class Informers {
                 long now = System.nanoTime();
                 // fabric8 retries at most 8 s apart (watch-reconnect-interval 250ms, doubled up to 32 times): a
                 // failure within OUTAGE_GAP of the last one is the same outage, logged at DEBUG with its trace.
-                if (failingSince == 0 || now - lastFailure > OUTAGE_GAP_NANOS) {
-                    failingSince = now;
+                // fabric8 tells only failures, not recoveries, so the gap is what ends an outage.
+                if (lastFailure == 0 || now - lastFailure > OUTAGE_GAP_NANOS) {
                     LOG.warnf("informer %s (%s) failed: %s; retrying (repeats at DEBUG until it recovers)",
                             spec.name(), spec.permission(), lastError);
                 } else {
@@ -211,10 +210,6 @@ public class Informers {
 
         State state() {
             boolean watching = informer.isWatching();
-            if (watching && failingSince != 0) {
-                failingSince = 0;
-                LOG.infof("informer %s watches again", spec.name());
-            }
             return new State(spec.name(), spec.gatesReadiness(), informer.hasSynced(), watching,
                     watching ? null : lastError);
         }

@@ -1,6 +1,7 @@
 package org.maas.api.model;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -36,7 +38,10 @@ import org.maas.api.identity.MaasIdentity;
  * named like the model in its namespace. Never a probe of the model itself.
  *
  * <p>Decisions, allowed or denied, are cached per (identity, model) for {@code maas.models.access-cache-ttl};
- * concurrent requests for the same decision share one review. Reviews run on a pool of
+ * concurrent requests for the same decision share one review. A decision read in the second half of its life is
+ * reviewed again in the background while the cached one answers, so a caller who polls (a usage dashboard)
+ * waits for reviews only on first use, not every TTL; a background review that fails leaves the old decision
+ * to expire on schedule. Reviews run on a pool of
  * {@code maas.models.max-concurrent-reviews} threads for the whole replica, so a caller who sees a thousand
  * models cannot send a thousand reviews at once. Fail closed: a model whose review failed is left out of
  * the answer (logged once per request, counted in {@code maas_models_left_out}) and nothing is cached for
@@ -74,9 +79,10 @@ public class ModelAccess {
     /**
      * A review's answer, or why there is none (kept as a value: a failed future would be logged with its trace).
      * {@code reason} is the API server's own ({@code status.reason}: the RBAC authorizer names the binding that
-     * allowed), empty when it gave none.
+     * allowed), empty when it gave none. {@code reviewedAt} (nanoTime) dates the answer, whichever write
+     * stores it: a kept decision does not live longer for having been kept.
      */
-    private record Decision(boolean allowed, String reason, ApiException failure) {
+    private record Decision(boolean allowed, String reason, ApiException failure, long reviewedAt) {
     }
 
     /**
@@ -86,7 +92,10 @@ public class ModelAccess {
     public record Verdict(Model model, Boolean allowed, String reason, String failure) {
     }
 
-    /** Answers live for the TTL; a failure expires at once, so only the requests waiting for it share it. */
+    /**
+     * Answers live for the TTL from their review; a failure expires at once, so only the requests waiting for it
+     * share it. Caffeine's times are System.nanoTime, like {@code reviewedAt}.
+     */
     private static final class DecisionExpiry implements Expiry<Key, Decision> {
         private final long ttlNanos;
 
@@ -96,7 +105,7 @@ public class ModelAccess {
 
         @Override
         public long expireAfterCreate(Key key, Decision decision, long currentTime) {
-            return decision.failure() == null ? ttlNanos : 0;
+            return decision.failure() == null ? Math.max(0, decision.reviewedAt() + ttlNanos - currentTime) : 0;
         }
 
         @Override
@@ -112,7 +121,7 @@ public class ModelAccess {
 
     private final KubernetesClient client;
     private final ExecutorService reviews;
-    private final AsyncCache<Key, Decision> decisions;
+    private final AsyncLoadingCache<Key, Decision> decisions;
     private final Counter allowed;
     private final Counter denied;
     private final Counter failed;
@@ -122,22 +131,24 @@ public class ModelAccess {
     ModelAccess(KubernetesClient client, MaasConfig config, MeterRegistry registry) {
         this.client = client;
         this.reviews = Executors.newFixedThreadPool(config.models().maxConcurrentReviews(), new ReviewThreads());
+        Duration ttl = config.models().accessCacheTtl();
         this.decisions = Caffeine.newBuilder()
-                .expireAfter(new DecisionExpiry(config.models().accessCacheTtl()))
+                .expireAfter(new DecisionExpiry(ttl))
+                .refreshAfterWrite(ttl.dividedBy(2))
                 .maximumSize(config.models().accessCacheMaxEntries())
                 .executor(reviews)
-                .buildAsync();
+                .buildAsync(new Reviews());
         this.allowed = reviewCounter(registry, "allowed");
         this.denied = reviewCounter(registry, "denied");
         this.failed = reviewCounter(registry, "failed");
         this.leftOut = Counter.builder("maas_models_left_out")
-                .description("Models left out of a GET /v1/models answer because their access review failed (fail closed)")
+                .description("Models left out of a GET /v1/models, /v1/usage or /v1/access answer because their access review failed (fail closed)")
                 .tag("reason", "review_failed").register(registry);
     }
 
     private static Counter reviewCounter(MeterRegistry registry, String outcome) {
         return Counter.builder("maas_model_access_reviews")
-                .description("SubjectAccessReviews made for GET /v1/models, by outcome")
+                .description("SubjectAccessReviews of model access (GET /v1/models, /v1/usage, /v1/access), by outcome")
                 .tag("outcome", outcome).register(registry);
     }
 
@@ -217,6 +228,23 @@ public class ModelAccess {
         return answers;
     }
 
+    /** First reviews go through {@link #decide}, which counts them; this loader serves the background refreshes. */
+    private final class Reviews implements AsyncCacheLoader<Key, Decision> {
+        @Override
+        public CompletableFuture<Decision> asyncLoad(Key key, Executor executor) {
+            return CompletableFuture.supplyAsync(() -> review(key), executor);
+        }
+
+        /** A failed refresh keeps the old decision until its own expiry, without Caffeine's log line for a failure. */
+        @Override
+        public CompletableFuture<Decision> asyncReload(Key key, Decision old, Executor executor) {
+            return CompletableFuture.supplyAsync(() -> {
+                Decision fresh = review(key);
+                return fresh.failure() == null ? fresh : old;
+            }, executor);
+        }
+    }
+
     /** One SubjectAccessReview, exactly the gateway's. */
     private Decision review(Key key) {
         SubjectAccessReview review = new SubjectAccessReviewBuilder().withNewSpec()
@@ -229,16 +257,17 @@ public class ModelAccess {
             answer = client.authorization().v1().subjectAccessReview().create(review);
         } catch (KubernetesClientException e) {
             failed.increment();
-            return new Decision(false, null, failure(e));
+            return new Decision(false, null, failure(e), System.nanoTime());
         } catch (RuntimeException e) {
             failed.increment();
-            return new Decision(false, null, new ApiException(ErrorCode.INTERNAL_ERROR, "SubjectAccessReview failed: " + e));
+            return new Decision(false, null, new ApiException(ErrorCode.INTERNAL_ERROR, "SubjectAccessReview failed: " + e),
+                    System.nanoTime());
         }
         boolean yes = answer != null && answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed())
                 && !Boolean.TRUE.equals(answer.getStatus().getDenied());
         (yes ? allowed : denied).increment();
         String reason = answer == null || answer.getStatus() == null ? null : answer.getStatus().getReason();
-        return new Decision(yes, reason == null ? "" : reason, null);
+        return new Decision(yes, reason == null ? "" : reason, null, System.nanoTime());
     }
 
     /** Logged once per request by {@link #visible}, not per review: a thousand models would be a thousand lines. */

@@ -2,8 +2,10 @@ package org.maas.api.usage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
@@ -21,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +34,10 @@ import org.maas.api.config.MaasConfig;
  *
  * <p>The JDK HttpClient, no REST client: one GET and a JSON array, with a per-request timeout. Answers are
  * cached per route for {@code maas.usage.cache-ttl} (all users' counters of the route: one read serves every
- * caller polling it), and concurrent requests for the same route share one read. Reads run on a pool of
+ * caller polling it), and concurrent requests for the same route share one read. A route read in the second
+ * half of its TTL is read again in the background while the cached counters answer, so a polling dashboard
+ * does not wait for a hundred reads every TTL; a background read that fails leaves the old counters to expire
+ * on schedule (an answer never holds counters older than the TTL). Reads run on a pool of
  * {@code maas.usage.max-concurrent-requests} threads for the whole replica, so a caller who sees a hundred
  * models never sends a hundred requests to Limitador at once. A failed read is not cached.
  */
@@ -44,7 +50,7 @@ public class LimitadorClient {
     private final Duration timeout;
     private final ExecutorService reads;
     private final HttpClient http;
-    private final AsyncCache<String, RouteCounters> cache;
+    private final AsyncLoadingCache<String, RouteCounters> cache;
     private final MeterRegistry registry;
 
     LimitadorClient(MaasConfig config, MeterRegistry registry) {
@@ -60,8 +66,9 @@ public class LimitadorClient {
         // its own executor: the reads pool blocks in send(), which needs other threads to complete
         this.http = HttpClient.newBuilder().connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        this.cache = Caffeine.newBuilder().expireAfterWrite(config.usage().cacheTtl())
-                .maximumSize(config.usage().cacheMaxEntries()).executor(reads).buildAsync();
+        Duration ttl = config.usage().cacheTtl();
+        this.cache = Caffeine.newBuilder().expireAfter(new FetchedAtExpiry(ttl)).refreshAfterWrite(ttl.dividedBy(2))
+                .maximumSize(config.usage().cacheMaxEntries()).executor(reads).buildAsync(new Reads());
     }
 
     /** How long one read may take; a request waits no longer for all of its reads. */
@@ -71,7 +78,44 @@ public class LimitadorClient {
 
     /** The live counters of a route ({@code <namespace>/<name>}), from the cache or one read. */
     CompletableFuture<RouteCounters> counters(String route) {
-        return cache.get(route, (key, executor) -> CompletableFuture.supplyAsync(() -> read(key), executor));
+        return cache.get(route);
+    }
+
+    private final class Reads implements AsyncCacheLoader<String, RouteCounters> {
+        @Override
+        public CompletableFuture<RouteCounters> asyncLoad(String route, Executor executor) {
+            return CompletableFuture.supplyAsync(() -> read(route), executor);
+        }
+
+        /** A failed read keeps the old counters (counted in maas_limitador_request_duration, not logged by Caffeine). */
+        @Override
+        public CompletableFuture<RouteCounters> asyncReload(String route, RouteCounters old, Executor executor) {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return read(route);
+                } catch (RuntimeException e) {
+                    return old;
+                }
+            }, executor);
+        }
+    }
+
+    /** Counters live for the TTL from when Limitador gave them, whichever write stored them. */
+    private record FetchedAtExpiry(Duration ttl) implements Expiry<String, RouteCounters> {
+        @Override
+        public long expireAfterCreate(String route, RouteCounters counters, long currentTime) {
+            return Math.max(0, ttl.minus(Duration.between(counters.fetchedAt(), Instant.now())).toNanos());
+        }
+
+        @Override
+        public long expireAfterUpdate(String route, RouteCounters counters, long currentTime, long currentDuration) {
+            return expireAfterCreate(route, counters, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(String route, RouteCounters counters, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
     }
 
     private RouteCounters read(String route) {
