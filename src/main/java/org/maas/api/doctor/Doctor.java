@@ -131,9 +131,6 @@ final class Doctor implements AutoCloseable {
         if (cause instanceof ApiException || cause instanceof Unanswered) {
             return cause.getMessage();
         }
-        if (cause instanceof ApiException api) {
-            return api.getMessage();
-        }
         if (cause instanceof KubernetesClientException k8s) {
             return k8s.getCode() == 403 ? "maas-api may not read it (403): " + k8s.getStatus().getMessage()
                     : "the Kubernetes API answered " + (k8s.getCode() == 0 ? "nothing" : "HTTP " + k8s.getCode()) + ": "
