@@ -24,10 +24,16 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +55,9 @@ import org.maas.client.model.ApiKeyInfo;
 import org.maas.client.model.CallerTier;
 import org.maas.client.model.CreateApiKeyRequest;
 import org.maas.client.model.CreatedApiKey;
+import org.maas.client.model.DoctorCheck;
+import org.maas.client.model.DoctorReport;
+import org.maas.client.model.DoctorStatus;
 import org.maas.client.model.GatewayPolicy;
 import org.maas.client.model.MintTokenRequest;
 import org.maas.client.model.Model;
@@ -75,7 +84,8 @@ import org.maas.client.model.UserRevocation;
  * <p>How the errors that need the API server are made: 500, the real API server refuses maas-api's request
  * with 403 ({@link Refusal}: TokenReview, SubjectAccessReview or a DELETE, as missing RBAC would); 503, the
  * fault proxy answers 503 to everything; 403 for a caller in no tier, the class's tier ConfigMap briefly
- * without the free tier's group (every real user is in system:authenticated).
+ * without the free tier's group (every real user is in system:authenticated); 429, a dedicated user's requests
+ * held at the fault proxy ({@link ApiFaults#slowBody}) until their share of the Kubernetes work is full.
  */
 @QuarkusTest
 @TestProfile(ModelsBoot.Profile.class)
@@ -92,6 +102,20 @@ class GeneratedClientTest {
     private static final Duration WITHIN = Duration.ofSeconds(60);
     private static final String ADMIN_ROLE = "maas-token-admin";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** maas.kubernetes.max-concurrent-requests-per-caller, the default. */
+    private static final int PER_CALLER = 8;
+    /** What listing API keys lists: every key Secret of the caller, in any namespace. */
+    private static final String SECRETS = "/api/v1/secrets";
+    /** The doctor's checks, in report order (docs/doctor.md: one group after another). */
+    private static final List<String> DOCTOR_CHECKS = List.of("gateway.programmed", "gateway.listener",
+            "policy.gateway-auth-policy", "policy.gateway-rate-limits", "policy.gateway-token-rate-limits",
+            "policy.maas-api-auth-policy", "policy.maas-api-rate-limits", "policy.maas-api-token-rate-limits",
+            "policy.gateway-rate-limits.rendered", "policy.gateway-token-rate-limits.rendered",
+            "auth.tier-lookup", "auth.audiences", "limitador.limits",
+            "models.ready", "models.routed", "models.callable", "models.tier-annotation", "models.annotation-unmanaged",
+            "permissions.tiers", "permissions.tokens", "permissions.models", "permissions.doctor",
+            "permissions.policy-reconcile", "permissions.model-access", "permissions.group-revocation",
+            "tier-namespaces.stale-accounts");
 
     ApiFaults faults;
 
@@ -443,6 +467,39 @@ class GeneratedClientTest {
         client.assertUnavailable(() -> client.admin().adminListApiKeys(null, xia.name(), admin));
     }
 
+    @Test
+    @Answers("adminDoctor 200 401 403 406 500 503")
+    void adminDoctor() throws Exception {
+        Map<String, String> admin = adminBearer();
+        DoctorReport report = client.admin().adminDoctor(admin);
+        assertEquals(DOCTOR_CHECKS, report.getChecks().stream().map(DoctorCheck::getCheck).toList());
+        for (DoctorCheck check : report.getChecks()) {
+            assertFalse(check.getSeen().isBlank(), check.toString());
+            assertEquals(check.getStatus() == DoctorStatus.PASS, check.getFix() == null, check.toString());
+        }
+        // maas-api runs as its ServiceAccount with the shipped RBAC and overlays/model-access: nothing missing
+        assertEquals(List.of(DoctorStatus.PASS, DoctorStatus.PASS, DoctorStatus.PASS), report.getChecks().stream()
+                .filter(check -> List.of("permissions.tokens", "permissions.models", "permissions.model-access")
+                        .contains(check.getCheck())).map(DoctorCheck::getStatus).toList());
+
+        // The same checks as a table, when asked for by name (the generated client parses JSON only).
+        HttpResponse<String> table = client.rawGet("/v1/admin/doctor", "text/plain", admin);
+        assertEquals(200, table.statusCode());
+        assertEquals("text/plain", table.headers().firstValue("Content-Type").orElseThrow().split(";")[0]);
+        assertTrue(table.body().startsWith("doctor: " + report.getStatus().getValue() + ","), table.body());
+        DOCTOR_CHECKS.forEach(check -> assertTrue(table.body().contains("\n" + check + " "), check));
+
+        client.assertError(401, "unauthorized", () -> client.admin().adminDoctor());
+        ControlPlane.User noAdmin = PLANE.user(Pool.FREE);
+        client.assertError(403, "forbidden", () -> client.admin().adminDoctor(bearer(noAdmin.token())));
+        String minted = maasToken(noAdmin);
+        client.assertError(403, "forbidden", () -> client.admin().adminDoctor(bearer(minted)));
+        client.assertError(406, "not_acceptable", () -> client.admin(accept("application/yaml")).adminDoctor(admin));
+        assertInternalErrorWhenRefused(Request.ACCESS_REVIEW, () -> client.admin().adminDoctor(admin));
+        faults.set(ApiFaults.Fault.UNAVAILABLE_503);
+        client.assertUnavailable(() -> client.admin().adminDoctor(admin));
+    }
+
     // --- models ---
 
     @Test
@@ -548,6 +605,64 @@ class GeneratedClientTest {
         assertInternalErrorWhenRefused(Request.TOKEN_REVIEW, () -> client.access().getAccess(bearer(unknownToken())));
         faults.set(ApiFaults.Fault.UNAVAILABLE_503);
         client.assertUnavailable(() -> client.access().getAccess(bearer(unknownToken())));
+    }
+
+    // --- a caller's share of the Kubernetes work ---
+
+    /**
+     * 429 for each operation that admits a reviewed caller: that caller already has
+     * maas.kubernetes.max-concurrent-requests-per-caller requests in progress. This boot is shared, so the share is
+     * the default one: a dedicated user's key listings are held at the fault proxy (their Secret list trickles)
+     * until the share is full. The held requests end at the request deadline (10 s) at the latest, so every call is
+     * made right after the share is seen full, and the test checks that they were held all along.
+     */
+    @Test
+    @Answers({"getAccess 429", "adminListApiKeys 429", "adminRevokeUserTokens 429", "listApiKeys 429",
+            "createApiKey 429", "getApiKey 429", "deleteApiKey 429", "listModels 429", "getMyTier 429",
+            "revokeTokens 429", "mintToken 429", "getUsage 429"})
+    void aCallerOverTheirShareGets429() throws Exception {
+        ControlPlane.User greedy = PLANE.user(Pool.FREE);
+        Map<String, String> own = bearer(greedy.token());
+        client.tiers().getMyTier(own); // reviewed, and cached: the calls below are admitted without a review
+        String id = UUID.randomUUID().toString(); // never looked up: the share is full before
+        List<Call> each = List.of(
+                () -> client.access().getAccess(own),
+                () -> client.admin().adminListApiKeys(null, greedy.name(), own),
+                () -> client.admin().adminRevokeUserTokens(greedy.name(), true, own),
+                () -> client.apiKeys().listApiKeys(own),
+                () -> client.apiKeys().createApiKey(new CreateApiKeyRequest().name("one-too-many"), own),
+                () -> client.apiKeys().getApiKey(id, own),
+                () -> client.apiKeys().deleteApiKey(id, own),
+                () -> client.models().listModels(own),
+                () -> client.tiers().getMyTier(own),
+                () -> client.tokens().revokeTokens(own),
+                () -> client.tokens().mintToken(null, own),
+                () -> client.usage().getUsage(own));
+
+        ExecutorService senders = Executors.newFixedThreadPool(PER_CALLER);
+        List<Future<Integer>> held = new ArrayList<>();
+        faults.slowBody(SECRETS);
+        try {
+            for (int i = 0; i < PER_CALLER; i++) {
+                held.add(senders.submit(() -> status(() -> client.apiKeys().listApiKeys(own))));
+            }
+            // the share itself is the condition: the trickle count could include the expired-key cleanup's list
+            await("the caller's share is full").atMost(WITHIN).pollInterval(Duration.ofMillis(50))
+                    .until(() -> status(() -> client.tiers().getMyTier(own)) == 429);
+            for (Call call : each) {
+                client.assertTooManyRequests(call);
+            }
+            assertTrue(held.stream().noneMatch(Future::isDone), "the share was held all along");
+            assertTrue(faults.trickling(SECRETS) >= PER_CALLER, "held at the API server");
+        } finally {
+            faults.release(SECRETS);
+            senders.shutdown();
+            for (Future<Integer> answer : held) {
+                answer.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+        await("the caller's share is free again").atMost(WITHIN)
+                .until(() -> status(() -> client.tiers().getMyTier(own)) == 204);
     }
 
     // --- helpers ---

@@ -186,9 +186,16 @@ final class GeneratedClients {
 
     /** A request the generated client cannot make (it always asks for JSON first), on its HTTP client. */
     HttpResponse<String> rawGet(String path, String accept) throws Exception {
+        return rawGet(path, accept, Map.of());
+    }
+
+    /** {@link #rawGet(String, String)} with more headers (a {@link #bearer}). */
+    HttpResponse<String> rawGet(String path, String accept, Map<String, String> headers) throws Exception {
         ApiClient client = client(request -> { });
-        HttpResponse<String> response = client.getHttpClient().send(HttpRequest.newBuilder(
-                URI.create(client.getBaseUri() + path)).header("Accept", accept).GET().build(),
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(client.getBaseUri() + path))
+                .header("Accept", accept).GET();
+        headers.forEach(request::header);
+        HttpResponse<String> response = client.getHttpClient().send(request.build(),
                 HttpResponse.BodyHandlers.ofString());
         observed.record(response);
         return response;
@@ -218,6 +225,12 @@ final class GeneratedClients {
 
     void assertUnavailable(Call call) throws Exception {
         ApiException e = assertError(503, "unavailable", call);
+        assertTrue(Integer.parseInt(e.getResponseHeaders().firstValue("Retry-After").orElseThrow()) > 0);
+    }
+
+    /** 429 with Retry-After: the caller's own share of the Kubernetes work is full. */
+    void assertTooManyRequests(Call call) throws Exception {
+        ApiException e = assertError(429, "too_many_requests", call);
         assertTrue(Integer.parseInt(e.getResponseHeaders().firstValue("Retry-After").orElseThrow()) > 0);
     }
 
