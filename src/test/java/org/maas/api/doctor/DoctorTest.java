@@ -166,8 +166,14 @@ class DoctorTest {
                 "someone", "4", 60)).toArray(LimitadorFake.Counter[]::new));
     }
 
-    private static String admin() {
-        return PLANE.user(Pool.ADMIN).token();
+    private static String adminToken;
+
+    /** One admin of the pool for the class: the pool has a few, and every test asks the doctor several times. */
+    private static synchronized String admin() {
+        if (adminToken == null) {
+            adminToken = PLANE.user(Pool.ADMIN).token();
+        }
+        return adminToken;
     }
 
     private static JsonPath doctor() {
