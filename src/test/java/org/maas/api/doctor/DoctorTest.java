@@ -81,6 +81,9 @@ class DoctorTest {
 
     @Inject
     MeterRegistry registry;
+    /** maas-api's own client: its ServiceAccount with the shipped RBAC. */
+    @Inject
+    io.fabric8.kubernetes.client.KubernetesClient client;
     @Inject
     org.maas.api.tier.TierCatalog catalog;
     private static final String PREMIUM_GROUP = "doctor-premium-users";
@@ -640,6 +643,45 @@ class DoctorTest {
                 PLANE.admin().rbac().clusterRoleBindings().withName(reviews).delete();
                 PLANE.admin().rbac().clusterRoles().withName(reviews).delete();
             }
+        }
+    }
+
+    /**
+     * The opt-in features are off in this boot (their settings are fixed at start): the same checks, built as
+     * DoctorSetup builds them with the features on, ask the real authorizer as maas-api's own ServiceAccount.
+     * policy-reconcile and model-access are not bound here, group-revocation is until its binding goes.
+     */
+    @Test
+    void anEnabledFeatureWhoseOverlayIsNotBoundFails() {
+        PermissionChecks checks = new PermissionChecks(client, PermissionChecks.of(NAMESPACE, GATEWAY_NAMESPACE,
+                new String[] {NAMESPACE, "tier-to-group-mapping"}, true, true, true));
+        Map<String, Check> byName = new java.util.HashMap<>();
+        checks.run().forEach(c -> byName.put(c.check(), c));
+        assertEquals(Check.Status.fail, byName.get("permissions.policy-reconcile").status(), byName.toString());
+        assertTrue(byName.get("permissions.policy-reconcile").seen().contains("patch ratelimitpolicies.kuadrant.io"
+                + " gateway-rate-limits in " + GATEWAY_NAMESPACE), byName.toString());
+        assertTrue(byName.get("permissions.policy-reconcile").fix().contains("overlays/policy-reconcile"),
+                byName.toString());
+        assertEquals(Check.Status.fail, byName.get("permissions.model-access").status(), byName.toString());
+        assertTrue(byName.get("permissions.model-access").seen().contains("may not post"
+                + " llminferenceservices.serving.kserve.io"), byName.toString());
+        assertEquals(Check.Status.pass, byName.get("permissions.group-revocation").status(), byName.toString());
+        assertEquals(Check.Status.pass, byName.get("permissions.tokens").status(), byName.toString());
+
+        PLANE.admin().rbac().clusterRoleBindings().withName("maas-api-group-revocation-" + NAMESPACE).delete();
+        try {
+            await("RBAC applies the removed binding").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Check revocation = checks.run().stream().filter(c -> c.check().equals("permissions.group-revocation"))
+                        .findFirst().orElseThrow();
+                assertEquals(Check.Status.fail, revocation.status(), revocation.toString());
+                assertTrue(revocation.seen().startsWith("maas-api may not list groups.user.openshift.io, watch"
+                        + " groups.user.openshift.io"), revocation.toString());
+            });
+        } finally {
+            PLANE.maasApi(NAMESPACE, GATEWAY_NAMESPACE, new String[] {"group-revocation"});
+            await("RBAC applies the restored binding").atMost(Duration.ofSeconds(30)).until(() -> checks.run().stream()
+                    .filter(c -> c.check().equals("permissions.group-revocation")).findFirst().orElseThrow()
+                    .status() == Check.Status.pass);
         }
     }
 
