@@ -20,7 +20,8 @@ import org.maas.api.policy.RenderedPolicies;
  * operator reports it {@code Accepted} and {@code Enforced} (the types and reasons of kuadrant-operator's
  * policy status: Accepted False with TargetNotFound, Invalid, Conflicted or MissingDependency; Enforced False
  * with Overridden or Unknown); and the two gateway limit policies equal what maas-api renders from the live
- * tier config, drift named per limit.
+ * tier config, drift named per limit. A policy Accepted and Enforced whose status (or condition) observedGeneration
+ * is older than its metadata.generation is a warning: the status speaks of an earlier spec.
  */
 final class PolicyChecks implements CheckGroup {
 
@@ -121,7 +122,38 @@ final class PolicyChecks implements CheckGroup {
                     : "see the Kuadrant operator's log and the gateway's data plane (Authorino, Limitador, the wasm"
                     + " filter); the rules are not enforced until Enforced is True");
         }
-        return Check.pass(check, what + ": " + accepted.get().describe() + "; " + enforced.get().describe());
+        String seen = what + ": " + accepted.get().describe() + "; " + enforced.get().describe();
+        List<String> stale = stale(conditions, accepted.get(), enforced.get());
+        if (!stale.isEmpty()) {
+            return Check.warn(check, seen + ", but about an older spec: metadata.generation is "
+                    + conditions.generation() + ", " + String.join(", ", stale),
+                    "the Kuadrant operator has not reconciled the latest spec yet: run the doctor again in a minute;"
+                            + " if it stays, see the Kuadrant operator's log (it may be stuck or not running)");
+        }
+        return Check.pass(check, seen);
+    }
+
+    /**
+     * The generations the status speaks of, where older than metadata.generation: Kuadrant writes
+     * status.observedGeneration (and metav1.Condition may carry its own observedGeneration), so a status older
+     * than the spec says nothing about the spec in force.
+     */
+    private static List<String> stale(Conditions conditions, Conditions.Condition... written) {
+        List<String> stale = new ArrayList<>();
+        Long generation = conditions.generation();
+        if (generation == null) {
+            return stale;
+        }
+        Long status = conditions.observedGeneration();
+        if (status != null && status < generation) {
+            stale.add("status.observedGeneration " + status);
+        }
+        for (Conditions.Condition condition : written) {
+            if (condition.observedGeneration() != null && condition.observedGeneration() < generation) {
+                stale.add(condition.type() + " observedGeneration " + condition.observedGeneration());
+            }
+        }
+        return stale;
     }
 
     /** The live spec against the rendered one: targetRef, when and each limit by name. */

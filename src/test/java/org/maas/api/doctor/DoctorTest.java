@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import org.maas.api.model.ModelFixtures;
@@ -79,6 +81,9 @@ class DoctorTest {
 
     @Inject
     MeterRegistry registry;
+    /** maas-api's own client: its ServiceAccount with the shipped RBAC. */
+    @Inject
+    io.fabric8.kubernetes.client.KubernetesClient client;
     @Inject
     org.maas.api.tier.TierCatalog catalog;
     private static final String PREMIUM_GROUP = "doctor-premium-users";
@@ -164,8 +169,14 @@ class DoctorTest {
                 "someone", "4", 60)).toArray(LimitadorFake.Counter[]::new));
     }
 
-    private static String admin() {
-        return PLANE.user(Pool.ADMIN).token();
+    private static String adminToken;
+
+    /** One admin of the pool for the class: the pool has a few, and every test asks the doctor several times. */
+    private static synchronized String admin() {
+        if (adminToken == null) {
+            adminToken = PLANE.user(Pool.ADMIN).token();
+        }
+        return adminToken;
     }
 
     private static JsonPath doctor() {
@@ -427,6 +438,251 @@ class DoctorTest {
                 "limit free-requests-2m differs (500/2m live, 5/2m rendered)");
         assertCheck(report, "policy.gateway-rate-limits.rendered", "fail", "limit premium-requests-2m missing");
         assertCheck(report, "policy.gateway-rate-limits", "pass", "Enforced=True");
+    }
+
+    /** The six shipped policies: kind as the check names it, and whether it lives on the gateway or maas-api's route. */
+    private GatewayFixtures.Named policy(String name) {
+        return name.startsWith("gateway-") ? gateway.gatewayPolicy(name) : gateway.ownPolicy(name);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"gateway-auth-policy, AuthPolicy", "gateway-rate-limits, RateLimitPolicy",
+            "gateway-token-rate-limits, TokenRateLimitPolicy", "maas-api-auth-policy, AuthPolicy",
+            "maas-api-rate-limits, RateLimitPolicy", "maas-api-token-rate-limits, TokenRateLimitPolicy"})
+    void eachShippedPolicyOverriddenFails(String name, String kind) {
+        gateway.overridden(policy(name), "elsewhere/other");
+        assertCheck(doctor(), "policy." + name, "fail", "Accepted=True (Accepted): " + kind + " has been accepted; "
+                + "Enforced=False (Overridden): " + kind + " is overridden by [elsewhere/other]");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"gateway-auth-policy, AuthPolicy", "gateway-rate-limits, RateLimitPolicy",
+            "gateway-token-rate-limits, TokenRateLimitPolicy", "maas-api-auth-policy, AuthPolicy",
+            "maas-api-rate-limits, RateLimitPolicy", "maas-api-token-rate-limits, TokenRateLimitPolicy"})
+    void eachShippedPolicyWhoseTargetIsMissingFails(String name, String kind) {
+        gateway.targetNotFound(policy(name), "gone");
+        assertCheck(doctor(), "policy." + name, "fail",
+                "Accepted=False (TargetNotFound): " + kind + " target gone was not found");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"gateway-auth-policy, AuthPolicy " + GATEWAY_NAMESPACE, "gateway-rate-limits, RateLimitPolicy "
+            + GATEWAY_NAMESPACE, "gateway-token-rate-limits, TokenRateLimitPolicy " + GATEWAY_NAMESPACE,
+            "maas-api-auth-policy, AuthPolicy " + NAMESPACE, "maas-api-rate-limits, RateLimitPolicy " + NAMESPACE,
+            "maas-api-token-rate-limits, TokenRateLimitPolicy " + NAMESPACE})
+    void eachShippedPolicyMissingOrNeverReconciledFails(String name, String described) {
+        gateway.conditions(policy(name));
+        assertCheck(doctor(), "policy." + name, "fail", described + "/" + name
+                + " has no status: the Kuadrant operator has not reconciled it");
+        gateway.delete(policy(name));
+        assertCheck(doctor(), "policy." + name, "fail", described + "/" + name + " not found");
+    }
+
+    @Test
+    void aTokenLimitEditedByHandIsNamedAsDrift() {
+        GatewayFixtures.Named policy = gateway.gatewayPolicy("gateway-token-rate-limits");
+        GenericKubernetesResource live = gateway.get(policy);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> limits = (Map<String, Object>) ((Map<String, Object>) live.getAdditionalProperties()
+                .get("spec")).get("limits");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> premium = (Map<String, Object>) limits.get("premium-tokens-1m");
+        premium.put("rates", List.of(Map.of("limit", 7, "window", "1m")));
+        limits.remove("enterprise-tokens-1m");
+        limits.put("gold-tokens-1m", premium);
+        gateway.apply(policy, live);
+        gateway.accepted(policy);
+        JsonPath report = doctor();
+        // docs/tiers.md: premium's token limit is 50000 per 1m
+        assertCheck(report, "policy.gateway-token-rate-limits.rendered", "fail",
+                "limit premium-tokens-1m differs (7/1m live, 50000/1m rendered)");
+        assertCheck(report, "policy.gateway-token-rate-limits.rendered", "fail", "limit enterprise-tokens-1m missing");
+        assertCheck(report, "policy.gateway-token-rate-limits.rendered", "fail",
+                "limit gold-tokens-1m not in the tier config");
+        assertCheck(report, "policy.gateway-rate-limits.rendered", "pass", "equals the policy rendered");
+    }
+
+    /** A spec change the operator has not reconciled yet: generation moves on, the status stays. */
+    private long editSpec(GatewayFixtures.Named policy) {
+        GenericKubernetesResource edited = PLANE.admin().genericKubernetesResources(policy.kind())
+                .inNamespace(policy.namespace()).withName(policy.name()).edit(p -> {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> limits = (Map<String, Object>) ((Map<String, Object>) p.getAdditionalProperties()
+                            .get("spec")).get("limits");
+                    limits.put("per-user-extra", Map.of("rates", List.of(Map.of("limit", 1, "window", "1m"))));
+                    return p;
+                });
+        return edited.getMetadata().getGeneration();
+    }
+
+    @Test
+    void anEnforcedStatusAboutAnOlderSpecWarnsUntilTheOperatorCatchesUp() {
+        GatewayFixtures.Named policy = gateway.ownPolicy("maas-api-rate-limits");
+        long before = gateway.get(policy).getMetadata().getGeneration();
+        long after = editSpec(policy);
+        assertEquals(before + 1, after, "a spec change is a new generation");
+        assertCheck(doctor(), "policy.maas-api-rate-limits", "warn", "Enforced=True (Enforced): RateLimitPolicy has been"
+                + " successfully enforced, but about an older spec: metadata.generation is " + after
+                + ", status.observedGeneration " + before);
+        gateway.accepted(policy); // the operator reconciles: status.observedGeneration = generation
+        assertCheck(doctor(), "policy.maas-api-rate-limits", "pass", "Enforced=True (Enforced)");
+    }
+
+    @Test
+    void aConditionAboutAnOlderGenerationWarns() {
+        GatewayFixtures.Named policy = gateway.gatewayPolicy("gateway-auth-policy");
+        long generation = gateway.get(policy).getMetadata().getGeneration();
+        Map<String, Object> accepted = GatewayFixtures.condition("Accepted", "True", "Accepted",
+                "AuthPolicy has been accepted");
+        accepted.put("observedGeneration", generation);
+        Map<String, Object> enforced = GatewayFixtures.condition("Enforced", "True", "Enforced",
+                "AuthPolicy has been successfully enforced");
+        enforced.put("observedGeneration", generation - 1);
+        gateway.conditions(policy, accepted, enforced); // status.observedGeneration is current
+        assertCheck(doctor(), "policy.gateway-auth-policy", "warn", "but about an older spec: metadata.generation is "
+                + generation + ", Enforced observedGeneration " + (generation - 1));
+        enforced.put("observedGeneration", generation);
+        gateway.conditions(policy, accepted, enforced);
+        assertCheck(doctor(), "policy.gateway-auth-policy", "pass", "Enforced=True (Enforced)");
+    }
+
+    @Test
+    void tierNamespacesAndAudienceFromAnotherGatewayWarn() {
+        // auth.audiences' warn depends on maas.gateway.tier-namespace-prefix and maas.tokens.audience, fixed for
+        // this boot: the same check, built with another identity, reads the same live AuthPolicies
+        AuthChecks checks = new AuthChecks(PLANE.admin(), GATEWAY_NAMESPACE, GATEWAY, NAMESPACE,
+                new org.maas.api.identity.MaasIdentity("other-tier-", GATEWAY + "-sa"));
+        Check audiences = checks.run().stream().filter(c -> c.check().equals("auth.audiences")).findFirst()
+                .orElseThrow();
+        assertEquals(Check.Status.warn, audiences.status(), audiences.toString());
+        assertEquals("the AuthPolicies accept " + GATEWAY + "-sa, but the tier namespaces (other-tier-<tier>) and the"
+                + " audience do not both derive from gateway " + GATEWAY + " as upstream's components expect ("
+                + GATEWAY + "-tier-<tier>, " + GATEWAY + "-sa)", audiences.seen());
+        assertTrue(audiences.fix() != null && audiences.fix().contains("maas.gateway.tier-namespace-prefix"),
+                audiences.toString());
+    }
+
+    @Test
+    void aGatewayWithoutModelsWarnsThatNoOneHasModelsOrLimits() {
+        deleteModel("good");
+        try {
+            await("the model cache sees no model").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                JsonPath report = doctor();
+                assertCheck(report, "models.ready", "warn", "no LLMInferenceService is attached to gateway " + GATEWAY
+                        + ": GET /v1/models is empty for everyone");
+                assertCheck(report, "limitador.limits", "warn",
+                        "no model route on the gateway, so no Limitador namespace to look up");
+            });
+        } finally {
+            model("good", true, null); // its grant (good-post) stays
+            await("the model cache holds the model again").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertCheck(doctor(), "models.ready", "pass", "all 1 models on the gateway Ready"));
+        }
+    }
+
+    /** The shipped RBAC again, and the authorizer seeing it, so that no later test meets the gap. */
+    private void restoreShippedRbac(String check) {
+        PLANE.maasApi(NAMESPACE, GATEWAY_NAMESPACE, new String[] {"group-revocation"});
+        await("RBAC applies the restored bindings").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertCheck(doctor(), check, "pass", "maas-api holds all"));
+    }
+
+    @Test
+    void withoutTheTierConfigRoleBindingPermissionsTiersFails() {
+        PLANE.admin().rbac().roleBindings().inNamespace(NAMESPACE).withName("maas-api-tier-config").delete();
+        try {
+            await("RBAC applies the removed binding").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertCheck(doctor(), "permissions.tiers", "fail", "maas-api may not get configmaps"
+                            + " tier-to-group-mapping in " + NAMESPACE + ", watch configmaps tier-to-group-mapping in "
+                            + NAMESPACE + " (maas.tiers.source=configmap)"));
+            assertCheck(doctor(), "permissions.models", "pass", "maas-api holds all");
+        } finally {
+            restoreShippedRbac("permissions.tiers");
+        }
+    }
+
+    @Test
+    void withoutTheModelsBindingPermissionsModelsFails() {
+        PLANE.admin().rbac().clusterRoleBindings().withName("maas-api-models-" + NAMESPACE).delete();
+        try {
+            await("RBAC applies the removed binding").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertCheck(doctor(), "permissions.models", "fail", "maas-api may not list"
+                            + " llminferenceservices.serving.kserve.io, watch llminferenceservices.serving.kserve.io,"
+                            + " list httproutes.gateway.networking.k8s.io, watch httproutes.gateway.networking.k8s.io"));
+            assertCheck(doctor(), "permissions.tiers", "pass", "maas-api holds all");
+        } finally {
+            restoreShippedRbac("permissions.models");
+        }
+    }
+
+    /**
+     * Without the tokens binding maas-api could not review the admin's token or authorize the doctor call itself,
+     * so the test grants back only those two (a narrower ClusterRole of its own): the rest is the gap.
+     */
+    @Test
+    void withoutTheTokensBindingPermissionsTokensFailsNamingWhatIsMissing() {
+        String reviews = "maas-doctor-test-reviews-only";
+        PLANE.admin().resource(new ClusterRoleBuilder().withNewMetadata().withName(reviews).endMetadata()
+                .addNewRule().withApiGroups("authentication.k8s.io").withResources("tokenreviews").withVerbs("create")
+                .endRule().addNewRule().withApiGroups("authorization.k8s.io").withResources("subjectaccessreviews")
+                .withVerbs("create").endRule().build()).serverSideApply();
+        PLANE.admin().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder().withNewMetadata()
+                .withName(reviews).endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", reviews)
+                .addNewSubject().withKind("ServiceAccount").withName("maas-api").withNamespace(NAMESPACE).endSubject()
+                .build()).serverSideApply();
+        PLANE.admin().rbac().clusterRoleBindings().withName("maas-api-tokens-" + NAMESPACE).delete();
+        try {
+            await("RBAC applies the removed binding").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertCheck(doctor(), "permissions.tokens", "fail", "maas-api may not create namespaces, create"
+                            + " serviceaccounts, list serviceaccounts, delete serviceaccounts, create serviceaccounts/token,"
+                            + " create secrets, list secrets"));
+        } finally {
+            try {
+                restoreShippedRbac("permissions.tokens");
+            } finally {
+                PLANE.admin().rbac().clusterRoleBindings().withName(reviews).delete();
+                PLANE.admin().rbac().clusterRoles().withName(reviews).delete();
+            }
+        }
+    }
+
+    /**
+     * The opt-in features are off in this boot (their settings are fixed at start): the same checks, built as
+     * DoctorSetup builds them with the features on, ask the real authorizer as maas-api's own ServiceAccount.
+     * policy-reconcile and model-access are not bound here, group-revocation is until its binding goes.
+     */
+    @Test
+    void anEnabledFeatureWhoseOverlayIsNotBoundFails() {
+        PermissionChecks checks = new PermissionChecks(client, PermissionChecks.of(NAMESPACE, GATEWAY_NAMESPACE,
+                new String[] {NAMESPACE, "tier-to-group-mapping"}, true, true, true));
+        Map<String, Check> byName = new java.util.HashMap<>();
+        checks.run().forEach(c -> byName.put(c.check(), c));
+        assertEquals(Check.Status.fail, byName.get("permissions.policy-reconcile").status(), byName.toString());
+        assertTrue(byName.get("permissions.policy-reconcile").seen().contains("patch ratelimitpolicies.kuadrant.io"
+                + " gateway-rate-limits in " + GATEWAY_NAMESPACE), byName.toString());
+        assertTrue(byName.get("permissions.policy-reconcile").fix().contains("overlays/policy-reconcile"),
+                byName.toString());
+        assertEquals(Check.Status.fail, byName.get("permissions.model-access").status(), byName.toString());
+        assertTrue(byName.get("permissions.model-access").seen().contains("may not post"
+                + " llminferenceservices.serving.kserve.io"), byName.toString());
+        assertEquals(Check.Status.pass, byName.get("permissions.group-revocation").status(), byName.toString());
+        assertEquals(Check.Status.pass, byName.get("permissions.tokens").status(), byName.toString());
+
+        PLANE.admin().rbac().clusterRoleBindings().withName("maas-api-group-revocation-" + NAMESPACE).delete();
+        try {
+            await("RBAC applies the removed binding").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Check revocation = checks.run().stream().filter(c -> c.check().equals("permissions.group-revocation"))
+                        .findFirst().orElseThrow();
+                assertEquals(Check.Status.fail, revocation.status(), revocation.toString());
+                assertTrue(revocation.seen().startsWith("maas-api may not list groups.user.openshift.io, watch"
+                        + " groups.user.openshift.io"), revocation.toString());
+            });
+        } finally {
+            PLANE.maasApi(NAMESPACE, GATEWAY_NAMESPACE, new String[] {"group-revocation"});
+            await("RBAC applies the restored binding").atMost(Duration.ofSeconds(30)).until(() -> checks.run().stream()
+                    .filter(c -> c.check().equals("permissions.group-revocation")).findFirst().orElseThrow()
+                    .status() == Check.Status.pass);
+        }
     }
 
     @Test
