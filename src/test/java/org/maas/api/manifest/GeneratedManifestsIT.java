@@ -139,7 +139,7 @@ class GeneratedManifestsIT {
         ManifestFiles.one(GENERATED, "ServiceAccount", account);
         List<ObjectNode> bindings = new ArrayList<>(ManifestFiles.ofKind(GENERATED, "RoleBinding"));
         bindings.addAll(ManifestFiles.ofKind(GENERATED, "ClusterRoleBinding"));
-        assertEquals(4, bindings.size(), "tier config, leader election, tokens and models");
+        assertEquals(5, bindings.size(), "tier config, leader election, tokens, models and the doctor");
         for (ObjectNode binding : bindings) {
             JsonNode subject = binding.path("subjects").get(0);
             assertEquals(account, subject.path("name").asText(), ManifestFiles.id(binding));
