@@ -209,4 +209,27 @@ echo "ok: the API server refuses the revoked key for $AUDIENCE ($((SECONDS - REV
 ACCOUNTS=$(KUBECONFIG=$ADMIN_KUBECONFIG "$KUBECTL" get serviceaccounts -n maas-default-gateway-tier-premium -o name)
 grep -q '^serviceaccount/pat-' <<< "$ACCOUNTS" || fail "kubectl sees no ServiceAccount of pat in maas-default-gateway-tier-premium: $ACCOUNTS"
 echo "ok: kubectl sees pat's ServiceAccount in maas-default-gateway-tier-premium"
+# nobody: an admin takes system:authenticated out of tier free; alice, in no other group, is then in no tier
+# and GET /v1/access says why. The tier config is put back after.
+ALICE=$(token_of alice)
+tiers_configmap() { KUBECONFIG=$ADMIN_KUBECONFIG "$KUBECTL" -n maas-api "$@"; }
+set_tiers() { tiers_configmap patch configmap tier-to-group-mapping --type merge \
+  -p "$(jq -n --arg t "$1" '{data: {tiers: $t}}')" > /dev/null || fail "could not edit the tier ConfigMap"; }
+TIERS=$(tiers_configmap get configmap tier-to-group-mapping -o jsonpath='{.data.tiers}')
+set_tiers "${TIERS/- system:authenticated/- demo-free-users}"
+NOBODY_AT=$SECONDS
+until [ "$(call GET /v1/access "$ALICE")" = 200 ] && jq -e '.tier.outcome == "not_found"' "$DIR/body" > /dev/null; do
+  [ $((SECONDS - NOBODY_AT)) -le 60 ] || fail "alice still has a tier after free lost system:authenticated: $(cat "$DIR/body")"
+  sleep 0.5
+done
+jq -e '.models == [] and .limits.limits == [] and (.tier.why | contains("no default tier"))' "$DIR/body" > /dev/null \
+  || fail "access for nobody: $(cat "$DIR/body")"
+echo "ok: with system:authenticated out of tier free, alice is in no tier; GET /v1/access says why:"
+jq -c '{tier: .tier | {outcome, why}, models, hiddenModels, gateway: .gateway.note}' "$DIR/body"
+set_tiers "$TIERS"
+until [ "$(call GET /v1/access "$ALICE")" = 200 ] && jq -e '.tier.name == "free"' "$DIR/body" > /dev/null; do
+  [ $((SECONDS - NOBODY_AT)) -le 120 ] || fail "alice is not back in tier free: $(cat "$DIR/body")"
+  sleep 0.5
+done
+echo "ok: the tier config is back; alice is free again"
 echo "demo check passed"
