@@ -37,9 +37,10 @@ import org.maas.api.tier.TierCatalog;
 import org.maas.api.tier.TierIndex;
 import org.maas.api.tier.TierLimits;
 import org.maas.api.tier.TierMatch;
-import org.maas.api.token.OwnCredentials;
+import org.maas.api.apikey.OwnCredentials;
 import org.maas.api.usage.UsageCalculator;
 import org.maas.api.usage.UsageReport;
+import org.maas.api.apikey.OwnCredentials;
 
 /**
  * Puts together GET /v1/access from what the other endpoints already decide: the caller's TokenReview, the

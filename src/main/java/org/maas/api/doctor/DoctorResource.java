@@ -25,7 +25,8 @@ import org.maas.api.identity.MaasIdentity;
 import org.maas.api.kubernetes.KubernetesGuard;
 import org.maas.api.tier.Tier;
 import org.maas.api.tier.TierCatalog;
-import org.maas.api.token.AdminAuthorizer;
+import org.maas.api.admin.AdminAuthorizer;
+import org.maas.api.admin.AdminAuthorizer;
 
 @Path("/v1/admin/doctor")
 @Tag(name = "admin")

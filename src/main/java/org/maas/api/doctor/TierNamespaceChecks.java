@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.tier.TierIndex;
-import org.maas.api.token.GroupRevocationPreview;
+import org.maas.api.revocation.GroupRevocationPreview;
+import org.maas.api.revocation.GroupRevocationPreview;
 
 /**
  * ServiceAccounts in the tier namespaces whose owners no longer map to that tier: what group revocation would

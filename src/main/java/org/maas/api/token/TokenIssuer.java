@@ -16,6 +16,12 @@ import org.maas.api.identity.Caller;
 import org.maas.api.identity.JwtClaims;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.tier.TierCatalog;
+import org.maas.api.account.ServiceAccountStore;
+import org.maas.api.account.ManagedObjects;
+import org.maas.api.account.OneTierAtATime;
+import org.maas.api.account.ManagedObjectCache;
+import org.maas.api.account.Expiration;
+import org.maas.api.audit.Audit;
 
 /**
  * Mints a user's token in their tier's namespace and revokes all of them. The tier comes from the
@@ -23,7 +29,7 @@ import org.maas.api.tier.TierCatalog;
  * TokenRequest for it, bound to the gateway's audience.
  */
 @ApplicationScoped
-class TokenIssuer {
+public class TokenIssuer {
 
     private static final Logger LOG = Logger.getLogger(TokenIssuer.class);
 
@@ -35,7 +41,7 @@ class TokenIssuer {
     private final MaasIdentity identity;
     private final OneTierAtATime oneTier = new OneTierAtATime();
 
-    TokenIssuer(TierCatalog tiers, ManagedObjectCache cache, ServiceAccountStore accounts, TokenMetrics metrics,
+    public TokenIssuer(TierCatalog tiers, ManagedObjectCache cache, ServiceAccountStore accounts, TokenMetrics metrics,
                 MaasConfig config, MaasIdentity identity) {
         this.tiers = tiers;
         this.cache = cache;
@@ -46,7 +52,7 @@ class TokenIssuer {
         this.identity = identity;
     }
 
-    TokenResponse mint(Caller.Person caller, MintTokenRequest request) {
+    public TokenResponse mint(Caller.Person caller, MintTokenRequest request) {
         long start = System.nanoTime();
         String account = identity.serviceAccountName(caller.username());
         String tier = null;
@@ -71,13 +77,13 @@ class TokenIssuer {
                 throw ApiException.unavailable("the ServiceAccount is being changed concurrently; retry", 1);
             }
             TokenResponse response = response(granted);
-            TokenAudit.mint("success", caller.username(), tier, namespace, account,
+            Audit.mint("success", caller.username(), tier, namespace, account,
                     Instant.ofEpochSecond(response.expiresAt()));
             metrics.minted(tier, "success", start);
             return response;
         } catch (ApiException e) {
-            String outcome = outcome(e);
-            TokenAudit.mint(outcome, caller.username(), tier, namespace, account, null);
+            String outcome = Audit.outcome(e);
+            Audit.mint(outcome, caller.username(), tier, namespace, account, null);
             metrics.minted(tier == null ? "none" : tier, outcome, start);
             throw e;
         }
@@ -88,7 +94,7 @@ class TokenIssuer {
      * creates and revokes wait, after the accounts of other tiers are gone: so a user holds accounts in one
      * tier namespace at a time, whichever path creates one.
      */
-    ServiceAccount inOneTier(Caller.Person caller, String account, String namespace,
+    public ServiceAccount inOneTier(Caller.Person caller, String account, String namespace,
                              java.util.function.Supplier<ServiceAccount> ensure) {
         try (OneTierAtATime.Held held = oneTier.lock(account)) {
             leaveOtherTiers(caller, account, namespace);
@@ -99,14 +105,14 @@ class TokenIssuer {
     }
 
     /** Runs {@code work} while the user's other mints, key creates and revokes in this replica wait. */
-    <T> T alone(String account, java.util.function.Supplier<T> work) {
+    public <T> T alone(String account, java.util.function.Supplier<T> work) {
         try (OneTierAtATime.Held held = oneTier.lock(account)) {
             return work.get();
         }
     }
 
     /** Runs deletions of the user's accounts (admin revocation) while the user's mints and key creates wait. */
-    void removingAccounts(String account, Runnable delete) {
+    public void removingAccounts(String account, Runnable delete) {
         try (OneTierAtATime.Held held = oneTier.lock(account)) {
             delete.run();
             oneTier.removed(account);
@@ -129,16 +135,16 @@ class TokenIssuer {
             if (!oldNamespace.equals(namespace)) {
                 accounts.delete(old);
                 LOG.infof("tier change for %s: deleted ServiceAccount %s/%s of tier %s; tokens of that tier stop"
-                                + " working, the new ones are in %s", TokenAudit.quote(caller.username()), oldNamespace,
+                                + " working, the new ones are in %s", Audit.quote(caller.username()), oldNamespace,
                         account, ManagedObjects.tier(old), namespace);
-                TokenAudit.revoke("tier_change", caller.username(), ManagedObjects.tier(old), oldNamespace, account);
+                Audit.revoke("tier_change", caller.username(), ManagedObjects.tier(old), oldNamespace, account);
                 metrics.revoked(ManagedObjects.tier(old), "tier_change");
             }
         }
     }
 
     /** Deletes the caller's account in every tier namespace, which invalidates all their tokens. */
-    void revoke(Caller.Person caller) {
+    public void revoke(Caller.Person caller) {
         String account = identity.serviceAccountName(caller.username());
         List<ServiceAccount> own;
         try (OneTierAtATime.Held held = oneTier.lock(account)) {
@@ -146,17 +152,17 @@ class TokenIssuer {
             oneTier.removed(account);
             for (ServiceAccount old : own) {
                 accounts.delete(old);
-                TokenAudit.revoke("success", caller.username(), ManagedObjects.tier(old),
+                Audit.revoke("success", caller.username(), ManagedObjects.tier(old),
                         old.getMetadata().getNamespace(), account);
                 metrics.revoked(ManagedObjects.tier(old), "success");
             }
         } catch (ApiException e) {
-            TokenAudit.revoke(outcome(e), caller.username(), null, null, account);
-            metrics.revoked("none", outcome(e));
+            Audit.revoke(Audit.outcome(e), caller.username(), null, null, account);
+            metrics.revoked("none", Audit.outcome(e));
             throw e;
         }
         if (own.isEmpty()) {
-            TokenAudit.revoke("nothing_to_revoke", caller.username(), null, null, account);
+            Audit.revoke("nothing_to_revoke", caller.username(), null, null, account);
             metrics.revoked("none", "nothing_to_revoke");
         }
     }
@@ -184,7 +190,7 @@ class TokenIssuer {
     }
 
     /** When the granted token expires (Unix seconds), as the API server set it. */
-    static long expiresAt(TokenRequest granted) {
+    public static long expiresAt(TokenRequest granted) {
         String token = granted.getStatus() == null ? null : granted.getStatus().getToken();
         if (token == null || token.isEmpty()) {
             LOG.error("the API server answered a TokenRequest without a token");
@@ -203,13 +209,5 @@ class TokenIssuer {
             LOG.error("the API server answered a TokenRequest without an expiration time");
             throw ApiException.internal();
         }
-    }
-
-    /** The outcome tag of metrics and audit lines: the error code for what a client can cause, else "error". */
-    static String outcome(ApiException e) {
-        return switch (e.status()) {
-            case 400, 403, 404, 409, 503 -> e.code();
-            default -> "error";
-        };
     }
 }

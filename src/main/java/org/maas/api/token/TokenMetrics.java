@@ -10,13 +10,13 @@ import java.util.concurrent.TimeUnit;
 
 /** Tokens minted and revoked by tier and outcome, and how long a mint takes. */
 @ApplicationScoped
-class TokenMetrics {
+public class TokenMetrics {
 
     private final MeterProvider<Counter> minted;
     private final MeterProvider<Counter> revoked;
     private final MeterProvider<Timer> mintTime;
 
-    TokenMetrics(MeterRegistry registry) {
+    public TokenMetrics(MeterRegistry registry) {
         this.minted = Counter.builder("maas_tokens_minted")
                 .description("Token mint requests by tier and outcome")
                 .withRegistry(registry);
@@ -31,13 +31,13 @@ class TokenMetrics {
                 .withRegistry(registry);
     }
 
-    void minted(String tier, String outcome, long startNanos) {
+    public void minted(String tier, String outcome, long startNanos) {
         minted.withTags("tier", tier, "outcome", outcome).increment();
         mintTime.withTags("outcome", outcome).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 
     /** One per deleted ServiceAccount (outcome revoked), or per revoke that deleted nothing or failed. */
-    void revoked(String tier, String outcome) {
+    public void revoked(String tier, String outcome) {
         revoked.withTags("tier", tier, "outcome", outcome).increment();
     }
 }

@@ -13,12 +13,12 @@ import org.maas.api.testing.ControlPlane;
  * nothing else in the run is affected. The API server applies a new policy within about a second: callers
  * await the refusal, and after {@link #close()} the success, with Awaitility.
  */
-final class DeniedTokenRequests implements AutoCloseable {
+public final class DeniedTokenRequests implements AutoCloseable {
 
     private final KubernetesClient admin = ControlPlane.shared().admin();
     private final List<HasMetadata> objects;
 
-    DeniedTokenRequests(String namespace, String serviceAccount) {
+    public DeniedTokenRequests(String namespace, String serviceAccount) {
         String name = "deny-token-" + Integer.toHexString((namespace + "/" + serviceAccount).hashCode());
         String yaml = """
                 apiVersion: admissionregistration.k8s.io/v1

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.maas.api.testing.ControlPlane;
 import org.maas.api.testing.ControlPlane.Pool;
 import org.maas.api.testing.ControlPlaneResource;
+import org.maas.api.revocation.LeaderWork;
+import org.maas.api.revocation.GroupRevocationTest;
 
 /**
  * A caller whose groups match no tier. The API server gives every user system:authenticated, which the shipped

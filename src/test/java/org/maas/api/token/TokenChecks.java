@@ -18,7 +18,7 @@ import org.maas.api.testing.ControlPlane;
  * What the real control plane says about tokens, asked the way the gateway asks (a TokenReview with its
  * audience) and read without maas-api's code: the claims the API server signed, its request counters.
  */
-final class TokenChecks {
+public final class TokenChecks {
 
     private static final ControlPlane PLANE = ControlPlane.shared();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,7 +32,7 @@ final class TokenChecks {
     }
 
     /** A TokenReview for this audience (null: the API server's own), as system:masters. */
-    static boolean authenticates(String token, String audience) {
+    public static boolean authenticates(String token, String audience) {
         var spec = new TokenReviewBuilder().withNewSpec().withToken(token);
         if (audience != null) {
             spec.withAudiences(audience);
@@ -42,13 +42,13 @@ final class TokenChecks {
     }
 
     /** The API server refuses the token for the audience, at the latest once its own cache has expired. */
-    static void awaitRefused(String token, String audience) {
+    public static void awaitRefused(String token, String audience) {
         await("the API server refuses the revoked token").atMost(API_SERVER_TOKEN_CACHE)
                 .until(() -> !authenticates(token, audience));
     }
 
     /** The payload of a JWT the API server signed (the signature is the TokenReview's business). */
-    static JsonNode claims(String jwt) {
+    public static JsonNode claims(String jwt) {
         String[] parts = jwt.split("\\.");
         try {
             return JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
@@ -61,7 +61,7 @@ final class TokenChecks {
      * The tier namespace, made by maas-api (with its labels) through a mint of a fresh user of the pool when it
      * does not exist yet: fixtures that need the namespace never create it themselves.
      */
-    static void tierNamespace(String namespace, ControlPlane.Pool pool) {
+    public static void tierNamespace(String namespace, ControlPlane.Pool pool) {
         if (PLANE.admin().namespaces().withName(namespace).get() == null) {
             given().auth().oauth2(PLANE.user(pool).token()).post("/v1/tokens").then().statusCode(201);
         }
@@ -72,7 +72,7 @@ final class TokenChecks {
      * answered so far, from every client: its own {@code apiserver_request_total}. Informers' LIST and WATCH are
      * verbs of their own, so they never count as a GET or POST.
      */
-    static long apiServerRequests(String verb, String resource, String subresource) {
+    public static long apiServerRequests(String verb, String resource, String subresource) {
         String metrics = PLANE.admin().raw(PLANE.apiUrl() + "/metrics");
         Pattern series = Pattern.compile("^apiserver_request_total\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
         Matcher line = series.matcher(metrics);
@@ -88,7 +88,7 @@ final class TokenChecks {
     }
 
     /** One series of maas-api's /q/metrics (name with its labels, as exposed), 0 when not there yet. */
-    static double metric(String series) {
+    public static double metric(String series) {
         String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String line : body.split("\n")) {
             if (line.startsWith(series + " ")) {

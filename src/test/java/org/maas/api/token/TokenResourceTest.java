@@ -50,6 +50,8 @@ import org.maas.api.testing.ControlPlane.Pool;
 import org.maas.api.testing.ControlPlaneResource;
 import org.maas.api.testing.Identities;
 import org.maas.api.testing.LogCapture;
+import org.maas.api.account.ManagedObjectCache;
+import org.maas.api.account.Expiration;
 
 /**
  * Mint and revoke on the real control plane, maas-api as its own ServiceAccount with the shipped RBAC: every
@@ -60,11 +62,11 @@ import org.maas.api.testing.LogCapture;
 @WithTestResource(value = ControlPlaneResource.class, initArgs = {
         @ResourceArg(name = "namespace", value = TokenResourceTest.NAMESPACE),
         @ResourceArg(name = "gateway", value = TokenResourceTest.GATEWAY)})
-class TokenResourceTest {
+public class TokenResourceTest {
 
     /** The boot of ShippedRbacTokensTest, ApiKeyResourceTest and AdminResourceTest too: one start for all four. */
-    static final String NAMESPACE = "maas-api-rbac-tokens";
-    static final String GATEWAY = "rbac-tokens-gw";
+    public static final String NAMESPACE = "maas-api-rbac-tokens";
+    public static final String GATEWAY = "rbac-tokens-gw";
     private static final MaasIdentity IDENTITY = Identities.forGateway(GATEWAY);
     private static final String AUDIENCE = IDENTITY.audience();
     private static final String FREE = IDENTITY.tierNamespace("free");

@@ -1,0 +1,83 @@
+package org.maas.api.revocation;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import org.maas.api.config.MaasConfig;
+import java.util.List;
+import org.maas.api.config.MaasConfig.Revocation.GroupChange;
+import org.maas.api.identity.GroupMembership;
+import org.maas.api.identity.MaasIdentity;
+import org.maas.api.kubernetes.Informers;
+import org.maas.api.kubernetes.Leadership;
+import org.maas.api.tier.TierCatalog;
+import org.maas.api.tier.TierConfigApplied;
+import org.maas.api.account.ManagedObjectCache;
+
+/**
+ * Runs the {@link GroupRevoker} unless {@code maas.revocation.on-group-change=off}: its informer and thread
+ * belong to {@link Informers}, its deletions to the leader; tier config changes and the managed accounts the
+ * cache's informer adds reach it (so the account cache starts with it, not with the first mint). When on (not in
+ * a dry run, which changes nothing), callers' reviewed groups are corrected by the watched Groups.
+ */
+@ApplicationScoped
+class GroupRevocationStarter implements GroupMembership {
+
+    private final MaasConfig config;
+    private final TierCatalog catalog;
+    private final MaasIdentity identity;
+    private final MeterRegistry registry;
+    private final Instance<KubernetesClient> client;
+    private final Informers informers;
+    private final Leadership leadership;
+    private final ManagedObjectCache accounts;
+    private volatile GroupRevoker revoker;
+
+    GroupRevocationStarter(MaasConfig config, TierCatalog catalog, MaasIdentity identity, MeterRegistry registry,
+                           Instance<KubernetesClient> client, Informers informers, Leadership leadership,
+                           ManagedObjectCache accounts) {
+        this.accounts = accounts;
+        this.config = config;
+        this.catalog = catalog;
+        this.identity = identity;
+        this.registry = registry;
+        this.client = client;
+        this.informers = informers;
+        this.leadership = leadership;
+    }
+
+    void start(@Observes StartupEvent event) {
+        GroupChange mode = config.revocation().onGroupChange();
+        if (mode == GroupChange.OFF) {
+            return;
+        }
+        GroupRevoker started = new GroupRevoker(client.get(), new GroupRevoker.Settings(mode,
+                config.revocation().resyncInterval()), leadership, identity, catalog::current, registry);
+        informers.own("group-revocation", started);
+        informers.start(Informers.Spec.reporting("openshift-groups",
+                "list and watch groups.user.openshift.io (cluster scope; overlays/group-revocation grants it)"),
+                started::informer);
+        started.start();
+        revoker = started;
+        accounts.whenServiceAccountAdded(started::accountAdded);
+        accounts.start();
+    }
+
+    @Override
+    public List<String> current(String username, List<String> reviewedGroups) {
+        GroupRevoker running = revoker;
+        return running == null || config.revocation().onGroupChange() != GroupChange.ON ? reviewedGroups
+                : running.current(username, reviewedGroups);
+    }
+
+    /** Runs under the catalog's lock: only hands the work to the revoker's thread. */
+    void tierConfigApplied(@Observes TierConfigApplied event) {
+        GroupRevoker running = revoker;
+        if (running != null) {
+            running.checkAll();
+        }
+    }
+}
