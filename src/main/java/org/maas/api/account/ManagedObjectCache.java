@@ -2,8 +2,6 @@ package org.maas.api.account;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,12 +10,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.maas.api.error.KubernetesFailures;
 import org.maas.api.kubernetes.Informers;
 
 /**
  * Informer caches of the namespaces and ServiceAccounts maas-api manages (selected by the managed-by
- * label: equality selectors only), so a repeat mint needs no reads from the API server.
+ * label: equality selectors only), so a repeat mint needs no reads from the API server; the
+ * ServiceAccounts are indexed by owner (the username annotation).
  *
  * <p>The caches only save calls: every create tolerates AlreadyExists, so a cache that lags behind
  * costs an extra call, never a wrong answer. They start with the first token request rather than with
@@ -26,28 +24,26 @@ import org.maas.api.kubernetes.Informers;
  * added. They never gate readiness: a replica whose caches lag still mints, with a few more calls.
  */
 @ApplicationScoped
-public class ManagedObjectCache {
+class ManagedObjectCache {
 
-    private static final String BY_NAME = "name";
+    private static final String BY_OWNER = "owner";
 
-    private final KubernetesClient client;
     private final Informers informers;
     private volatile SharedIndexInformer<Namespace> namespaces;
     private volatile SharedIndexInformer<ServiceAccount> serviceAccounts;
     private final List<Consumer<ServiceAccount>> accountsAdded = new CopyOnWriteArrayList<>();
 
-    public ManagedObjectCache(KubernetesClient client, Informers informers) {
-        this.client = client;
+    ManagedObjectCache(Informers informers) {
         this.informers = informers;
     }
 
     /** Tells {@code listener} every managed ServiceAccount the informer adds (on its thread: hand the work off). */
-    public void whenServiceAccountAdded(Consumer<ServiceAccount> listener) {
+    void whenServiceAccountAdded(Consumer<ServiceAccount> listener) {
         accountsAdded.add(listener);
     }
 
     /** Starts the informers once (through {@link Informers}, which retries and closes them); does not wait for them to sync. */
-    public void start() {
+    void start() {
         if (serviceAccounts == null) {
             startOnce();
         }
@@ -65,7 +61,8 @@ public class ManagedObjectCache {
                 "list/watch serviceaccounts (all namespaces)"), kubernetes -> {
                     SharedIndexInformer<ServiceAccount> sa = kubernetes.serviceAccounts().inAnyNamespace()
                             .withLabel(ManagedObjects.MANAGED_BY, ManagedObjects.MANAGER).runnableInformer(0);
-                    sa.addIndexers(Map.of(BY_NAME, account -> List.of(account.getMetadata().getName())));
+                    sa.addIndexers(Map.of(BY_OWNER, account -> ManagedObjects.owner(account) == null ? List.of()
+                            : List.of(ManagedObjects.owner(account))));
                     sa.addEventHandler(new ResourceEventHandler<>() {
                         @Override
                         public void onAdd(ServiceAccount account) {
@@ -84,34 +81,21 @@ public class ManagedObjectCache {
                 });
     }
 
-    public boolean namespaceExists(String name) {
+    boolean namespaceExists(String name) {
         SharedIndexInformer<Namespace> informer = namespaces;
         return informer != null && informer.getStore().getByKey(name) != null;
     }
 
-    public Optional<ServiceAccount> serviceAccount(String namespace, String name) {
+    Optional<ServiceAccount> serviceAccount(String namespace, String name) {
         SharedIndexInformer<ServiceAccount> informer = serviceAccounts;
         return informer == null ? Optional.empty()
                 : Optional.ofNullable(informer.getStore().getByKey(namespace + "/" + name));
     }
 
-    /** Managed ServiceAccounts with this name in any namespace, from the cache once it has synced. */
-    public List<ServiceAccount> serviceAccountsNamed(String name) {
+    /** The managed ServiceAccounts annotated with this owner, once the informer has synced (else empty). */
+    Optional<List<ServiceAccount>> ownedBy(String username) {
         SharedIndexInformer<ServiceAccount> informer = serviceAccounts;
-        if (informer != null && informer.hasSynced()) {
-            return informer.getIndexer().byIndex(BY_NAME, name);
-        }
-        return listServiceAccountsNamed(name);
-    }
-
-    /** Straight from the API server: for revocation, which must not miss an account the cache has not seen yet. */
-    public List<ServiceAccount> listServiceAccountsNamed(String name) {
-        try {
-            return client.serviceAccounts().inAnyNamespace()
-                    .withLabel(ManagedObjects.MANAGED_BY, ManagedObjects.MANAGER)
-                    .withField("metadata.name", name).list().getItems();
-        } catch (KubernetesClientException e) {
-            throw KubernetesFailures.translate(e, "list serviceaccounts (all namespaces)");
-        }
+        return informer != null && informer.hasSynced() ? Optional.of(informer.getIndexer().byIndex(BY_OWNER, username))
+                : Optional.empty();
     }
 }

@@ -3,7 +3,10 @@ package org.maas.api.account;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Map;
 
-/** The labels and annotation that mark the namespaces and ServiceAccounts maas-api manages. */
+/**
+ * The labels and annotation that mark what maas-api manages: defined here once, for the tier namespaces and
+ * users' ServiceAccounts (with the tier), key Secrets, and the model and policy objects (managed-by alone).
+ */
 public final class ManagedObjects {
 
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -19,6 +22,7 @@ public final class ManagedObjects {
         return Map.of(MANAGED_BY, MANAGER, TIER, tier);
     }
 
+    /** The username the object was made for, or null. */
     public static String owner(HasMetadata object) {
         Map<String, String> annotations = object.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(USERNAME);

@@ -16,7 +16,7 @@ import org.maas.api.error.KubernetesFailures;
  * seen it. Replicas do not coordinate: two mints of different tiers at the same moment on two replicas
  * can both succeed, and the next mint of that user removes the other tier's account.
  */
-public final class OneTierAtATime {
+final class OneTierAtATime {
 
     /** Longer than an informer takes to see an account: after that, the cache knows it. */
     private static final Duration REMEMBERED = Duration.ofMinutes(2);
@@ -26,14 +26,14 @@ public final class OneTierAtATime {
     private final Cache<String, String> lastNamespace = Caffeine.newBuilder()
             .expireAfterWrite(REMEMBERED).maximumSize(10_000).build();
 
-    public OneTierAtATime() {
+    OneTierAtATime() {
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
     }
 
     /** Holds the user's stripe until closed; a request deadline that interrupts the wait ends it with a 503. */
-    public Held lock(String account) {
+    Held lock(String account) {
         ReentrantLock lock = stripes[Math.floorMod(account.hashCode(), STRIPES)];
         try {
             lock.lockInterruptibly();
@@ -46,19 +46,24 @@ public final class OneTierAtATime {
     }
 
     /** The namespace of the account last made here for this ServiceAccount name, if recent. */
-    public Optional<String> lastNamespace(String account) {
+    Optional<String> lastNamespace(String account) {
         return Optional.ofNullable(lastNamespace.getIfPresent(account));
     }
 
-    public void made(String account, String namespace) {
+    void made(String account, String namespace) {
         lastNamespace.put(account, namespace);
     }
 
-    public void removed(String account) {
+    void removed(String account) {
         lastNamespace.invalidate(account);
     }
 
-    public interface Held extends AutoCloseable {
+    /** The account in this namespace is gone: forgotten if it is the one remembered. */
+    void removed(String account, String namespace) {
+        lastNamespace.asMap().remove(account, namespace);
+    }
+
+    interface Held extends AutoCloseable {
         @Override
         void close();
     }

@@ -21,7 +21,7 @@ import org.maas.api.error.KubernetesFailures;
  * Creates are idempotent (AlreadyExists is success), so concurrent first mints converge on one account.
  */
 @ApplicationScoped
-public class ServiceAccountStore {
+class ServiceAccountStore {
 
     private static final Logger LOG = Logger.getLogger(ServiceAccountStore.class);
     private static final int CONFLICT = 409;
@@ -30,13 +30,13 @@ public class ServiceAccountStore {
     private final KubernetesClient client;
     private final ManagedObjectCache cache;
 
-    public ServiceAccountStore(KubernetesClient client, ManagedObjectCache cache) {
+    ServiceAccountStore(KubernetesClient client, ManagedObjectCache cache) {
         this.client = client;
         this.cache = cache;
     }
 
     /** Makes sure the user's account exists in the namespace; no API call when the cache already has it. */
-    public void ensure(String namespace, String name, String tier, String username) {
+    void ensure(String namespace, String name, String tier, String username) {
         var cached = cache.serviceAccount(namespace, name);
         if (cached.isPresent()) {
             checkOwner(cached.get(), username);
@@ -49,7 +49,7 @@ public class ServiceAccountStore {
     }
 
     /** Creates namespace and account whatever the cache says: after the API server said the account is gone. */
-    public void recreate(String namespace, String name, String tier, String username) {
+    void recreate(String namespace, String name, String tier, String username) {
         createNamespace(namespace, tier);
         createServiceAccount(namespace, name, tier, username);
     }
@@ -71,7 +71,7 @@ public class ServiceAccountStore {
      * The account as the API server has it now, created when missing: keys need its current uid (their
      * Secrets' ownerReference, their bound tokens), which a lagging cache could get wrong.
      */
-    public ServiceAccount current(String namespace, String name, String tier, String username) {
+    ServiceAccount current(String namespace, String name, String tier, String username) {
         ServiceAccount account = find(namespace, name);
         if (account == null) {
             if (!cache.namespaceExists(namespace)) {
@@ -144,7 +144,7 @@ public class ServiceAccountStore {
     }
 
     /** @return the granted token, or null when the account does not exist (any more) */
-    public TokenRequest requestToken(String namespace, String name, String audience, Duration expiration) {
+    TokenRequest requestToken(String namespace, String name, String audience, Duration expiration) {
         return requestToken(namespace, name, audience, expiration, null);
     }
 
@@ -155,7 +155,7 @@ public class ServiceAccountStore {
      * @param boundSecret null for a token bound to the account only
      * @return the granted token, or null when the account does not exist (any more)
      */
-    public TokenRequest requestToken(String namespace, String name, String audience, Duration expiration,
+    TokenRequest requestToken(String namespace, String name, String audience, Duration expiration,
                               BoundSecret boundSecret) {
         TokenRequestBuilder request = new TokenRequestBuilder();
         var spec = request.withNewSpec().withAudiences(List.of(audience)).withExpirationSeconds(expiration.getSeconds());
@@ -168,7 +168,7 @@ public class ServiceAccountStore {
     }
 
     /** The object a token is bound to, besides its ServiceAccount. */
-    public record BoundSecret(String name, String uid) {
+    record BoundSecret(String name, String uid) {
     }
 
     private TokenRequest requestToken(String namespace, String name, TokenRequest request) {
@@ -182,8 +182,38 @@ public class ServiceAccountStore {
         }
     }
 
+    /** Managed ServiceAccounts with this name in any namespace, straight from the API server. */
+    List<ServiceAccount> listNamed(String name) {
+        try {
+            return client.serviceAccounts().inAnyNamespace().withLabel(ManagedObjects.MANAGED_BY, ManagedObjects.MANAGER)
+                    .withField("metadata.name", name).list().getItems();
+        } catch (KubernetesClientException e) {
+            throw KubernetesFailures.translate(e, "list serviceaccounts (all namespaces)");
+        }
+    }
+
+    /** Every managed ServiceAccount in any namespace. */
+    List<ServiceAccount> listAll() {
+        try {
+            return client.serviceAccounts().inAnyNamespace().withLabel(ManagedObjects.MANAGED_BY, ManagedObjects.MANAGER)
+                    .list().getItems();
+        } catch (KubernetesClientException e) {
+            throw KubernetesFailures.translate(e, "list serviceaccounts (all namespaces)");
+        }
+    }
+
+    /** The managed ServiceAccounts of one namespace. */
+    List<ServiceAccount> listIn(String namespace) {
+        try {
+            return client.serviceAccounts().inNamespace(namespace)
+                    .withLabel(ManagedObjects.MANAGED_BY, ManagedObjects.MANAGER).list().getItems();
+        } catch (KubernetesClientException e) {
+            throw KubernetesFailures.translate(e, "list serviceaccounts in namespace " + namespace);
+        }
+    }
+
     /** Deletes the account, which invalidates every token issued for it; gone already is fine. */
-    public void delete(ServiceAccount account) {
+    void delete(ServiceAccount account) {
         String namespace = account.getMetadata().getNamespace();
         try {
             client.serviceAccounts().inNamespace(namespace).withName(account.getMetadata().getName()).delete();

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import org.maas.api.account.ManagedObjects;
@@ -16,6 +17,10 @@ import org.maas.api.account.ManagedObjects;
  */
 public record ApiKey(String id, String name, String description, Instant createdAt, Instant expiresAt, String tier,
               String username, String namespace, String secretName, String ownerUid, String resourceVersion) {
+
+    /** Newest first; the id breaks ties of keys created within one second. */
+    public static final Comparator<ApiKey> NEWEST_FIRST =
+            Comparator.comparing(ApiKey::createdAt).reversed().thenComparing(ApiKey::id);
 
     /** Expired keys are listed (status expired) until {@link ExpiredKeyCleanup} deletes their Secret. */
     public boolean expired(Instant now) {

@@ -2,30 +2,22 @@ package org.maas.api.apikey;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
+import org.maas.api.account.Accounts;
+import org.maas.api.account.Expiration;
+import org.maas.api.account.GrantedToken;
+import org.maas.api.account.ManagedObjects;
+import org.maas.api.audit.Audit;
+import org.maas.api.audit.Operation;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiException;
 import org.maas.api.identity.Caller;
-import org.maas.api.identity.JwtClaims;
-import org.maas.api.identity.MaasIdentity;
 import org.maas.api.tier.TierCatalog;
-import org.maas.api.account.ServiceAccountStore;
-import org.maas.api.account.ManagedObjects;
-import org.maas.api.account.ManagedObjectCache;
-import org.maas.api.account.Expiration;
-import org.maas.api.audit.Audit;
-import org.maas.api.token.TokenIssuer;
 
 /**
  * Named keys: a Secret in the user's tier namespace, owned by their ServiceAccount there, and a token
@@ -35,82 +27,62 @@ import org.maas.api.token.TokenIssuer;
  * deleted account some time later, and until then they are not listed.
  */
 @ApplicationScoped
-public class ApiKeyService {
+class ApiKeyService {
 
     private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
     static final int MAX_NAME = 128;
     static final int MAX_DESCRIPTION = 256;
-    /** Newest first; the id breaks ties of keys created within one second. */
-    public static final Comparator<ApiKey> NEWEST_FIRST =
-            Comparator.comparing(ApiKey::createdAt).reversed().thenComparing(ApiKey::id);
 
     private final TierCatalog tiers;
-    private final ManagedObjectCache cache;
-    private final ServiceAccountStore accounts;
+    private final Accounts accounts;
     private final ApiKeyStore keys;
-    private final TokenIssuer issuer;
     private final ApiKeyMetrics metrics;
-    private final MaasIdentity identity;
     private final Expiration expiration;
     private final int maxPerUser;
     private final ExpiredKeyCleanupSchedule cleanup;
 
-    public ApiKeyService(TierCatalog tiers, ManagedObjectCache cache, ServiceAccountStore accounts, ApiKeyStore keys,
-                  TokenIssuer issuer, ApiKeyMetrics metrics, MaasIdentity identity, MaasConfig config,
+    ApiKeyService(TierCatalog tiers, Accounts accounts, ApiKeyStore keys, ApiKeyMetrics metrics, MaasConfig config,
                   ExpiredKeyCleanupSchedule cleanup) {
         this.tiers = tiers;
-        this.cache = cache;
         this.accounts = accounts;
         this.keys = keys;
-        this.issuer = issuer;
         this.metrics = metrics;
-        this.identity = identity;
         MaasConfig.ApiKeys settings = config.apiKeys();
         this.expiration = new Expiration(settings.minExpiration(), settings.maxExpiration(), settings.defaultExpiration());
         this.maxPerUser = settings.maxPerUser();
         this.cleanup = cleanup;
     }
 
-    public CreatedApiKey create(Caller.Person caller, CreateApiKeyRequest request) {
-        cleanup.ensureJoined(); // keys exist from here on: someone must delete them once long expired
-        String account = identity.serviceAccountName(caller.username());
-        String tier = null;
-        String namespace = null;
-        String name = request == null ? null : request.name();
-        try {
+    CreatedApiKey create(Caller.Person caller, CreateApiKeyRequest request) {
+        cleanup.join(); // keys exist from here on: someone must delete them once long expired
+        return Operation.run(scope -> {
+            scope.name = request == null ? null : request.name();
             if (request == null) {
                 throw ApiException.badRequest("send a JSON body with at least a name, e.g. {\"name\": \"ci-pipeline\"}");
             }
             validate(request);
-            name = KeyNames.normalize("name", request.name());
+            String name = KeyNames.normalize("name", request.name());
+            scope.name = name;
             Duration lifetime = expiration.parse(request.expiration());
-            tier = tiers.match(caller.groups()).requireTier().name();
-            namespace = identity.tierNamespace(tier);
-            cache.start();
-            String ownTier = tier;
-            String ownNamespace = namespace;
-            String ownName = name;
+            String tier = tiers.match(caller.groups()).requireTier().name();
+            scope.tier = tier;
+            scope.namespace = accounts.namespace(tier);
             // One create of this user at a time in this replica, from the count to the token: without it, 60
             // concurrent creates all counted 49 live keys and 51 were made. (Replicas: see withinLimit.)
-            CreatedApiKey created = issuer.alone(account, () -> {
-                ServiceAccount owner = issuer.inOneTier(caller, account, ownNamespace,
-                        () -> accounts.current(ownNamespace, account, ownTier, caller.username()));
+            return accounts.withAccount(caller.username(), tier, owner -> {
                 Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-                checkRoom(caller, owner, ownName, now);
-                Secret secret = createSecret(ApiKeySecrets.build(owner, ownTier, caller.username(), ownName,
+                checkRoom(caller, owner, name, now);
+                Secret secret = createSecret(ApiKeySecrets.build(owner, tier, caller.username(), name,
                         description(request), now, now.plus(lifetime)), owner, now);
                 withinLimit(caller, owner, secret, now);
-                return bindToken(secret, owner, lifetime, ownTier, now);
+                return bindToken(secret, owner, lifetime, tier, now);
             });
-            Audit.keyCreate("success", caller.username(), tier, namespace, created.id(), name,
-                    Instant.ofEpochSecond(created.expiresAt()));
-            metrics.count("create", tier, "success");
-            return created;
-        } catch (ApiException e) {
-            Audit.keyCreate(Audit.outcome(e), caller.username(), tier, namespace, null, name, null);
-            metrics.count("create", tier, Audit.outcome(e));
-            throw e;
-        }
+        }, (outcome, scope, created) -> {
+            Audit.keyCreate(outcome, caller.username(), scope.tier, scope.namespace,
+                    created == null ? null : created.id(), scope.name,
+                    created == null ? null : Instant.ofEpochSecond(created.expiresAt()));
+            metrics.count("create", scope.tier, outcome);
+        });
     }
 
     private static void validate(CreateApiKeyRequest request) {
@@ -133,8 +105,7 @@ public class ApiKeyService {
 
     /** Name unique among live keys and the per-user limit; concurrent creates can pass this together, see createSecret. */
     private void checkRoom(Caller.Person caller, ServiceAccount owner, String name, Instant now) {
-        List<ApiKey> live = ownKeys(caller.username(), keys.listOwned(owner.getMetadata().getName()),
-                Map.of(owner.getMetadata().getNamespace(), owner.getMetadata().getUid())).stream()
+        List<ApiKey> live = keys.liveOf(caller.username(), List.of(owner)).stream()
                 .filter(key -> !key.expired(now)).toList();
         if (live.stream().anyMatch(key -> key.name().equals(name))) {
             throw nameInUse(name);
@@ -152,8 +123,7 @@ public class ApiKeyService {
      * one replica (where creates of a user run one by one) exactly reached.
      */
     private void withinLimit(Caller.Person caller, ServiceAccount owner, Secret secret, Instant now) {
-        long live = ownKeys(caller.username(), keys.listOwned(owner.getMetadata().getName()),
-                Map.of(owner.getMetadata().getNamespace(), owner.getMetadata().getUid())).stream()
+        long live = keys.liveOf(caller.username(), List.of(owner)).stream()
                 .filter(key -> !key.expired(now)).count();
         if (live > maxPerUser) {
             keys.deleteQuietly(secret);
@@ -199,27 +169,23 @@ public class ApiKeyService {
 
     /** The token, bound to the Secret; when it cannot be issued the Secret goes too, so nothing is half-created. */
     private CreatedApiKey bindToken(Secret secret, ServiceAccount owner, Duration lifetime, String tier, Instant now) {
-        String namespace = owner.getMetadata().getNamespace();
         try {
-            TokenRequest granted = accounts.requestToken(namespace, owner.getMetadata().getName(), identity.audience(),
-                    lifetime, new ServiceAccountStore.BoundSecret(secret.getMetadata().getName(),
-                            secret.getMetadata().getUid()));
-            if (granted == null) { // the account was deleted meanwhile (a concurrent revoke)
-                // A revocation of this user's accounts (their own revoke-all, an admin's) won the race: the caller's
-                // doing or an admin's decision, not an outage; retrying would only undo it.
-                throw ApiException.conflict("your ServiceAccount was deleted while this key was being created (all"
-                        + " your tokens and keys were revoked at the same time); no key was created");
-            }
-            Instant expiresAt = Instant.ofEpochSecond(TokenIssuer.expiresAt(granted));
-            Instant issuedAt = JwtClaims.peek(granted.getStatus().getToken()).map(JwtClaims::issuedAt)
-                    .map(Instant::ofEpochSecond).orElse(now);
+            // Empty: the account was deleted meanwhile by a revocation of this user's accounts (their own
+            // revoke-all, an admin's) that won the race: the caller's doing or an admin's decision, not an outage;
+            // retrying would only undo it.
+            GrantedToken granted = accounts.boundToken(owner, lifetime, secret.getMetadata().getName(),
+                    secret.getMetadata().getUid()).orElseThrow(() -> ApiException.conflict("your ServiceAccount was"
+                    + " deleted while this key was being created (all your tokens and keys were revoked at the same"
+                    + " time); no key was created"));
+            Instant expiresAt = Instant.ofEpochSecond(granted.expiresAt());
+            Instant issuedAt = granted.issuedAt() == null ? now : Instant.ofEpochSecond(granted.issuedAt());
             // The Secret was written with maas-api's clock and the lifetime asked for; the key's times are the
             // token's, by the API server's clock and grant (it may cap the lifetime): record them when they differ.
             if (!expiresAt.equals(now.plus(lifetime)) || !issuedAt.equals(now)) {
                 keys.recordTimes(secret, issuedAt, expiresAt);
             }
             ApiKey key = ApiKey.of(secret).orElseThrow();
-            return new CreatedApiKey(key.id(), key.name(), key.description(), granted.getStatus().getToken(),
+            return new CreatedApiKey(key.id(), key.name(), key.description(), granted.token(),
                     issuedAt.getEpochSecond(), expiresAt.getEpochSecond(), tier);
         } catch (RuntimeException e) {
             keys.deleteQuietly(secret);
@@ -228,37 +194,29 @@ public class ApiKeyService {
     }
 
     /** The caller's keys in every tier namespace, newest first, expired ones included. */
-    public List<ApiKeyInfo> list(Caller.Person caller) {
-        cleanup.ensureJoined(); // also after a restart, where nobody has created a key yet
+    List<ApiKeyInfo> list(Caller.Person caller) {
         Instant now = Instant.now();
         List<ApiKeyInfo> listed = liveKeys(caller.username()).stream().map(key -> key.info(now, false)).toList();
         metrics.count("list", null, "success");
         return listed;
     }
 
-    public ApiKeyInfo get(Caller.Person caller, String id) {
-        try {
-            ApiKey key = find(caller, id);
-            metrics.count("get", key.tier(), "success");
-            return key.info(Instant.now(), false);
-        } catch (ApiException e) {
-            metrics.count("get", null, Audit.outcome(e));
-            throw e;
-        }
+    ApiKeyInfo get(Caller.Person caller, String id) {
+        return Operation.run(scope -> find(caller, id), (outcome, scope, key) ->
+                metrics.count("get", key == null ? null : key.tier(), outcome)).info(Instant.now(), false);
     }
 
     /** Deletes the key's Secret, which revokes its token at the API server at once. */
-    public void delete(Caller.Person caller, String id) {
-        try {
+    void delete(Caller.Person caller, String id) {
+        Operation.run(scope -> {
             ApiKey key = find(caller, id);
             keys.delete(key);
-            Audit.keyDelete("success", "user", caller.username(), key.tier(), key.namespace(), key.id(), key.name());
-            metrics.count("delete", key.tier(), "success");
-        } catch (ApiException e) {
-            Audit.keyDelete(Audit.outcome(e), "user", caller.username(), null, null, id, null);
-            metrics.count("delete", null, Audit.outcome(e));
-            throw e;
-        }
+            return key;
+        }, (outcome, scope, key) -> {
+            Audit.keyDelete(outcome, "user", caller.username(), key == null ? null : key.tier(),
+                    key == null ? null : key.namespace(), id, key == null ? null : key.name());
+            metrics.count("delete", key == null ? null : key.tier(), outcome);
+        });
     }
 
     /** Another user's id answers exactly like an unknown one. */
@@ -268,22 +226,9 @@ public class ApiKeyService {
                         + " among yours; GET /v1/api-keys lists them"));
     }
 
-    /** The user's keys whose account is alive (straight from the API server: right after a create or revoke). */
-    public List<ApiKey> liveKeys(String username) {
-        String account = identity.serviceAccountName(username);
-        Map<String, String> accountUids = cache.listServiceAccountsNamed(account).stream()
-                .filter(sa -> username.equals(ManagedObjects.owner(sa)))
-                .collect(Collectors.toMap(sa -> sa.getMetadata().getNamespace(), sa -> sa.getMetadata().getUid()));
-        return ownKeys(username, keys.listOwned(account), accountUids);
-    }
-
-    /** Keys of this user in tier namespaces whose owning account is the live one there. */
-    public List<ApiKey> ownKeys(String username, List<Secret> secrets, Map<String, String> accountUids) {
-        return secrets.stream().map(ApiKey::of).flatMap(Optional::stream)
-                .filter(key -> identity.tierOfNamespace(key.namespace()).isPresent())
-                .filter(key -> key.username().equals(username))
-                .filter(key -> Objects.equals(key.ownerUid(), accountUids.get(key.namespace())) && key.ownerUid() != null)
-                .sorted(NEWEST_FIRST).toList();
+    /** The user's live keys (their accounts straight from the API server: right after a create or revoke). */
+    private List<ApiKey> liveKeys(String username) {
+        return keys.liveOf(username, accounts.held(username));
     }
 
     private static ApiException nameInUse(String name) {

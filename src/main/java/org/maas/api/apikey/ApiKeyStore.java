@@ -1,5 +1,6 @@
 package org.maas.api.apikey;
 
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,15 +9,19 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.maas.api.error.ApiException;
 import org.maas.api.error.KubernetesFailures;
-import org.maas.api.account.ManagedObjects;
+import org.maas.api.identity.MaasIdentity;
 
 /**
- * The Kubernetes calls behind keys: their Secrets (create, get, list by owner or all, patch the expiry,
- * delete). No informer: a key is read right after it is written (create, then list), which a watch cache
+ * The Kubernetes calls behind keys: their Secrets (create, get, list by owner, namespace or all, patch the
+ * expiry, delete), and which of them are live keys. No informer: a key is read right after it is written (create, then list), which a watch cache
  * could miss, and key requests are rare next to model calls.
  */
 @ApplicationScoped
@@ -27,13 +32,15 @@ public class ApiKeyStore {
     private static final int NOT_FOUND = 404;
 
     private final KubernetesClient client;
+    private final MaasIdentity identity;
 
-    public ApiKeyStore(KubernetesClient client) {
+    ApiKeyStore(KubernetesClient client, MaasIdentity identity) {
         this.client = client;
+        this.identity = identity;
     }
 
     /** @return the created Secret, or null when one of that name exists */
-    public Secret create(Secret secret) {
+    Secret create(Secret secret) {
         String namespace = secret.getMetadata().getNamespace();
         try {
             return client.secrets().inNamespace(namespace).resource(secret).create();
@@ -46,7 +53,7 @@ public class ApiKeyStore {
     }
 
     /** @return the Secret, or null */
-    public Secret get(String namespace, String name) {
+    Secret get(String namespace, String name) {
         try {
             return client.secrets().inNamespace(namespace).withName(name).get();
         } catch (KubernetesClientException e) {
@@ -55,12 +62,54 @@ public class ApiKeyStore {
     }
 
     /** The key Secrets of one user (by their ServiceAccount name) in every namespace. */
-    public List<Secret> listOwned(String serviceAccount) {
+    List<Secret> listOwned(String serviceAccount) {
         try {
             return client.secrets().inAnyNamespace().withLabel(ApiKeySecrets.KEY_LABEL, ApiKeySecrets.KEY_LABEL_VALUE)
                     .withLabel(ApiKeySecrets.OWNER_LABEL, serviceAccount).list().getItems();
         } catch (KubernetesClientException e) {
             throw KubernetesFailures.translate(e, "list secrets (all namespaces)");
+        }
+    }
+
+    /** The key Secrets of one namespace (the admin listing of one tier). */
+    public List<Secret> listIn(String namespace) {
+        try {
+            return client.secrets().inNamespace(namespace).withLabel(ApiKeySecrets.KEY_LABEL, ApiKeySecrets.KEY_LABEL_VALUE)
+                    .list().getItems();
+        } catch (KubernetesClientException e) {
+            throw KubernetesFailures.translate(e, "list secrets in namespace " + namespace);
+        }
+    }
+
+    /**
+     * The keys among these Secrets that are live: in a tier namespace, owned by the account that exists there
+     * now (one of {@code accounts}, by uid), newest first, expired ones included.
+     */
+    public List<ApiKey> live(List<Secret> secrets, Collection<ServiceAccount> accounts) {
+        Map<String, String> uids = new HashMap<>();
+        accounts.forEach(sa -> uids.put(sa.getMetadata().getNamespace() + "/" + sa.getMetadata().getName(),
+                sa.getMetadata().getUid()));
+        return secrets.stream().map(ApiKey::of).flatMap(Optional::stream)
+                .filter(key -> identity.tierOfNamespace(key.namespace()).isPresent())
+                .filter(key -> key.ownerUid() != null && key.ownerUid().equals(
+                        uids.get(key.namespace() + "/" + identity.serviceAccountName(key.username()))))
+                .sorted(ApiKey.NEWEST_FIRST).toList();
+    }
+
+    /** The user's live keys, given the user's accounts ({@code Accounts.held}, or the one just made). */
+    public List<ApiKey> liveOf(String username, Collection<ServiceAccount> accounts) {
+        return live(listOwned(identity.serviceAccountName(username)), accounts).stream()
+                .filter(key -> key.username().equals(username)).toList();
+    }
+
+    /** Whether maas-api wrote any key (one item listed); false also when the API server cannot say. */
+    boolean anyExist() {
+        try {
+            return !client.secrets().inAnyNamespace().withLabel(ApiKeySecrets.KEY_LABEL, ApiKeySecrets.KEY_LABEL_VALUE)
+                    .list(new ListOptionsBuilder().withLimit(1L).build()).getItems().isEmpty();
+        } catch (KubernetesClientException e) {
+            LOG.debugf("could not tell whether API keys exist (%s); asked again at the next cleanup pass", e.getMessage());
+            return false;
         }
     }
 
@@ -74,18 +123,8 @@ public class ApiKeyStore {
         }
     }
 
-    /** Every ServiceAccount maas-api manages: whose uids tell live keys from those of deleted accounts. */
-    public List<ServiceAccount> listAccounts() {
-        try {
-            return client.serviceAccounts().inAnyNamespace()
-                    .withLabel(ManagedObjects.MANAGED_BY, ManagedObjects.MANAGER).list().getItems();
-        } catch (KubernetesClientException e) {
-            throw KubernetesFailures.translate(e, "list serviceaccounts (all namespaces)");
-        }
-    }
-
     /** Records when the key's token was issued and expires, as the API server granted it. */
-    public void recordTimes(Secret secret, Instant issuedAt, Instant expiresAt) {
+    void recordTimes(Secret secret, Instant issuedAt, Instant expiresAt) {
         String namespace = secret.getMetadata().getNamespace();
         String patch = "{\"metadata\":{\"annotations\":{\"" + ApiKeySecrets.CREATED_AT + "\":\"" + issuedAt + "\",\""
                 + ApiKeySecrets.EXPIRES_AT + "\":\"" + expiresAt + "\"}}}";
@@ -104,12 +143,12 @@ public class ApiKeyStore {
      * @return false when it was gone already
      * @throws ApiException 503 (retry) when it was changed meanwhile (the precondition failed)
      */
-    public boolean delete(Secret secret) {
+    boolean delete(Secret secret) {
         return delete(secret.getMetadata().getNamespace(), secret.getMetadata().getName(),
                 secret.getMetadata().getResourceVersion());
     }
 
-    public boolean delete(ApiKey key) {
+    boolean delete(ApiKey key) {
         return delete(key.namespace(), key.secretName(), key.resourceVersion());
     }
 
@@ -129,7 +168,7 @@ public class ApiKeyStore {
     }
 
     /** Undoes a create that could not complete; the request fails anyway, so a failure here is only logged. */
-    public void deleteQuietly(Secret secret) {
+    void deleteQuietly(Secret secret) {
         try {
             delete(secret);
         } catch (RuntimeException e) {

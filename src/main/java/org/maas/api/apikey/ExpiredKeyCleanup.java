@@ -10,6 +10,7 @@ import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiException;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.audit.Audit;
+import org.maas.api.audit.Operation;
 
 /**
  * Deletes the Secrets of keys that expired more than {@code maas.api-keys.cleanup-grace} ago: their
@@ -51,22 +52,20 @@ public class ExpiredKeyCleanup {
             }
         } catch (ApiException e) {
             LOG.warnf("cleanup of expired API keys could not list them (%s); the next pass retries", e.getMessage());
-            metrics.count("cleanup", null, Audit.outcome(e));
+            metrics.count("cleanup", null, Operation.outcome(e));
         }
         return deleted;
     }
 
+    /** @return whether this pass deleted it; a failure is reported (the next pass retries) */
     private boolean delete(ApiKey key) {
         try {
-            boolean deleted = keys.delete(key);
-            Audit.keyDelete(deleted ? "success" : "gone", "expired", key.username(), key.tier(), key.namespace(),
-                    key.id(), key.name());
-            metrics.count("cleanup", key.tier(), deleted ? "success" : "gone");
-            return deleted;
+            return Operation.run(scope -> keys.delete(key), (outcome, scope, deleted) -> {
+                String tag = Boolean.FALSE.equals(deleted) ? "gone" : outcome;
+                Audit.keyDelete(tag, "expired", key.username(), key.tier(), key.namespace(), key.id(), key.name());
+                metrics.count("cleanup", key.tier(), tag);
+            });
         } catch (ApiException e) {
-            Audit.keyDelete(Audit.outcome(e), "expired", key.username(), key.tier(), key.namespace(), key.id(),
-                    key.name());
-            metrics.count("cleanup", key.tier(), Audit.outcome(e));
             return false;
         }
     }

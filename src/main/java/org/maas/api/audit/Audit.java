@@ -2,7 +2,6 @@ package org.maas.api.audit;
 
 import java.time.Instant;
 import org.jboss.logging.Logger;
-import org.maas.api.error.ApiException;
 
 /**
  * The audit log of tokens, keys and admin actions: one line per mint, revoked account, key created or deleted
@@ -94,14 +93,6 @@ public final class Audit {
             case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
                  Character.SURROGATE, Character.UNASSIGNED, Character.PRIVATE_USE -> true;
             default -> false;
-        };
-    }
-
-    /** The outcome tag of metrics and audit lines: the error code for what a client can cause, else "error". */
-    public static String outcome(ApiException e) {
-        return switch (e.status()) {
-            case 400, 403, 404, 409, 503 -> e.code();
-            default -> "error";
         };
     }
 }

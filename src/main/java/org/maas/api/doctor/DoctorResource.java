@@ -9,8 +9,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -23,7 +21,6 @@ import org.maas.api.error.ApiError;
 import org.maas.api.identity.CallerAuthenticator;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.kubernetes.KubernetesGuard;
-import org.maas.api.tier.Tier;
 import org.maas.api.tier.TierCatalog;
 import org.maas.api.admin.AdminAuthorizer;
 import org.maas.api.admin.AdminAuthorizer;
@@ -93,21 +90,13 @@ public class DoctorResource {
     public Response doctor(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpHeaders headers) {
         kubernetes.call(() -> {
             authorizer.requireDeleteServiceAccounts(authenticator.person(authorization, "run the gateway doctor"),
-                    tierNamespaces());
+                    authorizer.configuredNamespaces());
             return null;
         });
         Doctor.Report report = doctor.get().run();
         return prefersText(headers.getAcceptableMediaTypes())
                 ? Response.ok(DoctorTable.of(report), MediaType.TEXT_PLAIN_TYPE).build()
                 : Response.ok(new Body(report.status(), report.checks()), MediaType.APPLICATION_JSON_TYPE).build();
-    }
-
-    private Set<String> tierNamespaces() {
-        Set<String> namespaces = new TreeSet<>();
-        for (Tier tier : tiers.served().tiers()) {
-            namespaces.add(identity.tierNamespace(tier.name()));
-        }
-        return namespaces;
     }
 
     /** Text only when named before any JSON or wildcard: a wildcard (curl's default) gets JSON. */

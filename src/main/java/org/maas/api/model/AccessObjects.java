@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.maas.api.account.ManagedObjects;
 import org.maas.api.identity.MaasIdentity;
 
 /**
@@ -28,8 +29,8 @@ import org.maas.api.identity.MaasIdentity;
  */
 final class AccessObjects {
 
-    static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-    static final String MANAGER = "maas-api";
+    static final String MANAGED_BY = ManagedObjects.MANAGED_BY;
+    static final String MANAGER = ManagedObjects.MANAGER;
     static final String MODEL_LABEL = "maas.opendatahub.io/model";
     static final String GROUP = "serving.kserve.io";
     static final String RESOURCE = "llminferenceservices";

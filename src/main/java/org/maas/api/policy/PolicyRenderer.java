@@ -10,6 +10,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.maas.api.account.ManagedObjects;
 import org.maas.api.config.MaasConfig.Policies.Unmatched;
 import org.maas.api.tier.Tier;
 import org.maas.api.tier.TierLimits;
@@ -140,7 +141,7 @@ public final class PolicyRenderer {
         policy.setApiVersion(apiVersion);
         policy.setKind(kind);
         policy.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace)
-                .withLabels(Map.of("app.kubernetes.io/managed-by", "maas-api")).build());
+                .withLabels(Map.of(ManagedObjects.MANAGED_BY, ManagedObjects.MANAGER)).build());
         policy.setAdditionalProperty("spec", spec);
         return policy;
     }

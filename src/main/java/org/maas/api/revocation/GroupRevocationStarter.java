@@ -1,7 +1,6 @@
 package org.maas.api.revocation;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,7 +14,8 @@ import org.maas.api.kubernetes.Informers;
 import org.maas.api.kubernetes.Leadership;
 import org.maas.api.tier.TierCatalog;
 import org.maas.api.tier.TierConfigApplied;
-import org.maas.api.account.ManagedObjectCache;
+import org.maas.api.account.AccountMetrics;
+import org.maas.api.account.Accounts;
 
 /**
  * Runs the {@link GroupRevoker} unless {@code maas.revocation.on-group-change=off}: its informer and thread
@@ -29,21 +29,20 @@ class GroupRevocationStarter implements GroupMembership {
     private final MaasConfig config;
     private final TierCatalog catalog;
     private final MaasIdentity identity;
-    private final MeterRegistry registry;
     private final Instance<KubernetesClient> client;
     private final Informers informers;
     private final Leadership leadership;
-    private final ManagedObjectCache accounts;
+    private final Accounts accounts;
+    private final AccountMetrics metrics;
     private volatile GroupRevoker revoker;
 
-    GroupRevocationStarter(MaasConfig config, TierCatalog catalog, MaasIdentity identity, MeterRegistry registry,
-                           Instance<KubernetesClient> client, Informers informers, Leadership leadership,
-                           ManagedObjectCache accounts) {
+    GroupRevocationStarter(MaasConfig config, TierCatalog catalog, MaasIdentity identity, Instance<KubernetesClient> client,
+                           Informers informers, Leadership leadership, Accounts accounts, AccountMetrics metrics) {
         this.accounts = accounts;
+        this.metrics = metrics;
         this.config = config;
         this.catalog = catalog;
         this.identity = identity;
-        this.registry = registry;
         this.client = client;
         this.informers = informers;
         this.leadership = leadership;
@@ -54,16 +53,15 @@ class GroupRevocationStarter implements GroupMembership {
         if (mode == GroupChange.OFF) {
             return;
         }
-        GroupRevoker started = new GroupRevoker(client.get(), new GroupRevoker.Settings(mode,
-                config.revocation().resyncInterval()), leadership, identity, catalog::current, registry);
+        GroupRevoker started = new GroupRevoker(new GroupRevoker.Settings(mode, config.revocation().resyncInterval()),
+                leadership, identity, catalog::current, accounts, metrics);
         informers.own("group-revocation", started);
         informers.start(Informers.Spec.reporting("openshift-groups",
                 "list and watch groups.user.openshift.io (cluster scope; overlays/group-revocation grants it)"),
                 started::informer);
         started.start();
         revoker = started;
-        accounts.whenServiceAccountAdded(started::accountAdded);
-        accounts.start();
+        accounts.whenAdded(started::accountAdded);
     }
 
     @Override

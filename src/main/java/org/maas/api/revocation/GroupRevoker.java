@@ -3,11 +3,9 @@ package org.maas.api.revocation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -24,13 +22,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
+import org.maas.api.account.AccountMetrics;
+import org.maas.api.account.Accounts;
+import org.maas.api.account.ManagedObjects;
+import org.maas.api.error.ApiException;
 import org.maas.api.config.MaasConfig.Revocation.GroupChange;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.kubernetes.Leadership;
 import org.maas.api.tier.TierIndex;
-import org.maas.api.account.ManagedObjects;
 import org.maas.api.audit.Audit;
-import org.maas.api.token.TokenMetrics;
 
 /**
  * Revokes a user's ServiceAccount in a tier's namespace once they are provably no longer in that tier
@@ -62,12 +62,12 @@ public final class GroupRevoker implements AutoCloseable {
     public record Settings(GroupChange mode, Duration resyncInterval) {
     }
 
-    private final KubernetesClient client;
     private final Settings settings;
     private final Leadership leadership;
     private final MaasIdentity identity;
     private final Supplier<TierIndex> tiers;
-    private final TokenMetrics metrics;
+    private final Accounts accounts;
+    private final AccountMetrics metrics;
     private final ScheduledExecutorService worker;
     /** Names of Group objects seen deleted: their former members are provably out of them. */
     private final Set<String> deletedGroups = ConcurrentHashMap.newKeySet();
@@ -75,14 +75,14 @@ public final class GroupRevoker implements AutoCloseable {
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private volatile SharedIndexInformer<GenericKubernetesResource> groups;
 
-    public GroupRevoker(KubernetesClient client, Settings settings, Leadership leadership, MaasIdentity identity,
-                        Supplier<TierIndex> tiers, MeterRegistry registry) {
-        this.client = client;
+    public GroupRevoker(Settings settings, Leadership leadership, MaasIdentity identity, Supplier<TierIndex> tiers,
+                        Accounts accounts, AccountMetrics metrics) {
         this.settings = settings;
         this.leadership = leadership;
         this.identity = identity;
         this.tiers = tiers;
-        this.metrics = new TokenMetrics(registry); // the same meters as the mint's and revoke's
+        this.accounts = accounts;
+        this.metrics = metrics;
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "group-revoker");
             thread.setDaemon(true);
@@ -172,9 +172,7 @@ public final class GroupRevoker implements AutoCloseable {
             }
             return;
         }
-        List<ServiceAccount> accounts = client.serviceAccounts().inAnyNamespace()
-                .withLabel(ManagedObjects.MANAGED_BY, ManagedObjects.MANAGER).list().getItems();
-        accounts.forEach(account -> judge(index, account));
+        accounts.all().forEach(account -> judge(index, account));
     }
 
     private void checkUser(String user) {
@@ -183,11 +181,7 @@ public final class GroupRevoker implements AutoCloseable {
             return;
         }
         // From the API server, not the cache: revocation must not miss an account the cache has not seen yet.
-        List<ServiceAccount> accounts = client.serviceAccounts().inAnyNamespace()
-                .withLabel(ManagedObjects.MANAGED_BY, ManagedObjects.MANAGER)
-                .withField("metadata.name", identity.serviceAccountName(user)).list().getItems();
-        accounts.stream().filter(account -> user.equals(ManagedObjects.owner(account)))
-                .forEach(account -> judge(index, account));
+        accounts.held(user).forEach(account -> judge(index, account));
     }
 
     private void judge(TierIndex index, ServiceAccount account) {
@@ -217,14 +211,15 @@ public final class GroupRevoker implements AutoCloseable {
             return;
         }
         try {
-            client.serviceAccounts().inNamespace(namespace).withName(name).delete();
-            LOG.infof("revoked %s/%s of %s: %s; tier now %s", namespace, name, Audit.quote(user), verdict.why(),
-                    verdict.newTier());
-            Audit.groupChange("revoked", user, tier, verdict.newTier(), namespace, name);
-            metrics.revoked(tier, REVOKED);
-        } catch (KubernetesClientException e) {
-            LOG.warnf("revoking %s/%s failed: HTTP %d %s; retried at the next change or resync", namespace, name,
-                    e.getCode(), e.getMessage());
+            accounts.delete(user, List.of(account), deleted -> {
+                LOG.infof("revoked %s/%s of %s: %s; tier now %s", namespace, name, Audit.quote(user), verdict.why(),
+                        verdict.newTier());
+                Audit.groupChange("revoked", user, tier, verdict.newTier(), namespace, name);
+                metrics.revoked(tier, REVOKED);
+            });
+        } catch (ApiException e) {
+            LOG.warnf("revoking %s/%s failed: %s; retried at the next change or resync", namespace, name,
+                    e.getMessage());
             Audit.groupChange("failed", user, tier, verdict.newTier(), namespace, name);
             metrics.revoked(tier, FAILED);
         }

@@ -8,20 +8,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** Tokens minted and revoked by tier and outcome, and how long a mint takes. */
+/** Tokens minted by tier and outcome, and how long a mint takes (revocations: AccountMetrics). */
 @ApplicationScoped
-public class TokenMetrics {
+class TokenMetrics {
 
     private final MeterProvider<Counter> minted;
-    private final MeterProvider<Counter> revoked;
     private final MeterProvider<Timer> mintTime;
 
-    public TokenMetrics(MeterRegistry registry) {
+    TokenMetrics(MeterRegistry registry) {
         this.minted = Counter.builder("maas_tokens_minted")
                 .description("Token mint requests by tier and outcome")
-                .withRegistry(registry);
-        this.revoked = Counter.builder("maas_tokens_revoked")
-                .description("ServiceAccounts deleted by revocation, by tier and outcome")
                 .withRegistry(registry);
         this.mintTime = Timer.builder("maas_token_mint")
                 .description("Time to answer a mint request, Kubernetes API calls included")
@@ -31,13 +27,8 @@ public class TokenMetrics {
                 .withRegistry(registry);
     }
 
-    public void minted(String tier, String outcome, long startNanos) {
+    void minted(String tier, String outcome, long startNanos) {
         minted.withTags("tier", tier, "outcome", outcome).increment();
         mintTime.withTags("outcome", outcome).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-    }
-
-    /** One per deleted ServiceAccount (outcome revoked), or per revoke that deleted nothing or failed. */
-    public void revoked(String tier, String outcome) {
-        revoked.withTags("tier", tier, "outcome", outcome).increment();
     }
 }

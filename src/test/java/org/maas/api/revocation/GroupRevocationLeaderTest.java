@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.maas.api.config.MaasConfig.Revocation.GroupChange;
+import org.maas.api.account.AccountMetrics;
+import org.maas.api.account.Accounts;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.kubernetes.Leadership;
 import org.maas.api.testing.ControlPlane;
@@ -153,8 +155,9 @@ class GroupRevocationLeaderTest {
         TierIndex tiers = new TierIndex(1, "test", new TierConfigParser(identity).parse(
                 "- {name: free, level: 0, groups: [system:authenticated]}\n"
                         + "- {name: premium, level: 1, groups: [" + group + "]}\n"), identity, Optional.empty());
-        GroupRevoker revoker = new GroupRevoker(own, new GroupRevoker.Settings(mode, resync), leadership, identity,
-                () -> tiers, registry);
+        AccountMetrics metrics = new AccountMetrics(registry);
+        GroupRevoker revoker = new GroupRevoker(new GroupRevoker.Settings(mode, resync), leadership, identity,
+                () -> tiers, new Accounts(own, identity, metrics), metrics);
         closing.add(revoker);
         return revoker;
     }

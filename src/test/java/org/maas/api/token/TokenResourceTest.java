@@ -50,7 +50,7 @@ import org.maas.api.testing.ControlPlane.Pool;
 import org.maas.api.testing.ControlPlaneResource;
 import org.maas.api.testing.Identities;
 import org.maas.api.testing.LogCapture;
-import org.maas.api.account.ManagedObjectCache;
+import org.maas.api.account.Accounts;
 import org.maas.api.account.Expiration;
 
 /**
@@ -82,7 +82,7 @@ public class TokenResourceTest {
     private static final ControlPlane.User EXPIRY = PLANE.user(Pool.FREE);
 
     @Inject
-    ManagedObjectCache cache;
+    Accounts accounts;
 
     @TestHTTPResource("/v1/tokens")
     URI tokens;
@@ -132,7 +132,7 @@ public class TokenResourceTest {
         String account = IDENTITY.serviceAccountName(user.name());
         mint(user.token(), null).statusCode(201);
         await("the informer cache holds the account").atMost(INFORMERS)
-                .until(() -> cache.serviceAccount(PREMIUM, account).isPresent());
+                .until(() -> accounts.cached(PREMIUM, account).isPresent());
 
         Map<String, Long> before = mintCalls();
         mint(user.token(), "{\"expiration\": \"1h\"}").statusCode(201).body("expiration", equalTo("1h"));
@@ -160,7 +160,7 @@ public class TokenResourceTest {
 
         String freeToken = mint(asFree.token(), null).statusCode(201).extract().path("token");
         await("the informer cache holds the account").atMost(INFORMERS)
-                .until(() -> cache.serviceAccount(FREE, account).isPresent());
+                .until(() -> accounts.cached(FREE, account).isPresent());
         String premiumToken = mint(asPremium.token(), null).statusCode(201).extract().path("token");
 
         assertEquals(PREMIUM, TokenChecks.claims(premiumToken).path("kubernetes.io").path("namespace").asText());
