@@ -13,15 +13,16 @@ import org.maas.api.identity.MaasIdentity;
 import org.maas.api.kubernetes.Informers;
 import org.maas.api.kubernetes.Leadership;
 import org.maas.api.tier.TierCatalog;
-import org.maas.api.tier.TierConfigApplied;
 import org.maas.api.account.AccountMetrics;
 import org.maas.api.account.Accounts;
+import org.maas.api.controller.Controllers;
 
 /**
  * Runs the {@link GroupRevoker} unless {@code maas.revocation.on-group-change=off}: its informer and thread
- * belong to {@link Informers}, its deletions to the leader; tier config changes and the managed accounts the
- * cache's informer adds reach it (so the account cache starts with it, not with the first mint). When on (not in
- * a dry run, which changes nothing), callers' reviewed groups are corrected by the watched Groups.
+ * belong to {@link Informers} and {@link Controllers} (which also resyncs it at every tier config), its deletions
+ * to the leader; the managed accounts the cache's informer adds reach it (so the account cache starts with it, not
+ * with the first mint). When on (not in a dry run, which changes nothing), callers' reviewed groups are corrected
+ * by the watched Groups.
  */
 @ApplicationScoped
 class GroupRevocationStarter implements GroupMembership {
@@ -32,12 +33,15 @@ class GroupRevocationStarter implements GroupMembership {
     private final Instance<KubernetesClient> client;
     private final Informers informers;
     private final Leadership leadership;
+    private final Controllers controllers;
     private final Accounts accounts;
     private final AccountMetrics metrics;
     private volatile GroupRevoker revoker;
 
     GroupRevocationStarter(MaasConfig config, TierCatalog catalog, MaasIdentity identity, Instance<KubernetesClient> client,
-                           Informers informers, Leadership leadership, Accounts accounts, AccountMetrics metrics) {
+                           Informers informers, Leadership leadership, Controllers controllers, Accounts accounts,
+                           AccountMetrics metrics) {
+        this.controllers = controllers;
         this.accounts = accounts;
         this.metrics = metrics;
         this.config = config;
@@ -55,11 +59,10 @@ class GroupRevocationStarter implements GroupMembership {
         }
         GroupRevoker started = new GroupRevoker(new GroupRevoker.Settings(mode, config.revocation().resyncInterval()),
                 leadership, identity, catalog::current, accounts, metrics);
-        informers.own("group-revocation", started);
         informers.start(Informers.Spec.reporting("openshift-groups",
                 "list and watch groups.user.openshift.io (cluster scope; overlays/group-revocation grants it)"),
                 started::informer);
-        started.start();
+        controllers.run(started.controller());
         revoker = started;
         accounts.whenAdded(started::accountAdded);
     }
@@ -69,13 +72,5 @@ class GroupRevocationStarter implements GroupMembership {
         GroupRevoker running = revoker;
         return running == null || config.revocation().onGroupChange() != GroupChange.ON ? reviewedGroups
                 : running.current(username, reviewedGroups);
-    }
-
-    /** Runs under the catalog's lock: only hands the work to the revoker's thread. */
-    void tierConfigApplied(@Observes TierConfigApplied event) {
-        GroupRevoker running = revoker;
-        if (running != null) {
-            running.checkAll();
-        }
     }
 }

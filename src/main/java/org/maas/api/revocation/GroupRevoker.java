@@ -13,18 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.maas.api.account.AccountMetrics;
 import org.maas.api.account.Accounts;
 import org.maas.api.account.ManagedObjects;
+import org.maas.api.controller.Controller;
 import org.maas.api.error.ApiException;
 import org.maas.api.config.MaasConfig.Revocation.GroupChange;
 import org.maas.api.identity.MaasIdentity;
@@ -38,7 +34,7 @@ import org.maas.api.audit.Audit;
  * list) held in an informer indexed by user. A user removed from a Group, a Group deleted, a tier config
  * change, leadership gained and a periodic resync all lead to the same state-based check, so a missed event
  * is caught by the next resync. Every replica keeps the informer; only the leader reads accounts and acts.
- * All work runs on one thread. In {@link GroupChange#DRY_RUN} nothing is deleted: each account that would be
+ * All work runs on one {@link Controller} (its thread, queue, resync and leader-only check). In {@link GroupChange#DRY_RUN} nothing is deleted: each account that would be
  * is logged, audited and counted once.
  *
  * <p>The review cache cannot undo a revocation: every replica corrects a person's reviewed groups by the Groups
@@ -50,13 +46,13 @@ import org.maas.api.audit.Audit;
 public final class GroupRevoker implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GroupRevoker.class);
-    public static final ResourceDefinitionContext GROUPS = new ResourceDefinitionContext.Builder()
+    static final ResourceDefinitionContext GROUPS = new ResourceDefinitionContext.Builder()
             .withGroup("user.openshift.io").withVersion("v1").withKind("Group").withPlural("groups")
             .withNamespaced(false).build();
     private static final String BY_USER = "user";
-    public static final String REVOKED = "group_change";
-    public static final String DRY_RUN = "group_change_dry_run";
-    public static final String FAILED = "group_change_failed";
+    static final String REVOKED = "group_change";
+    static final String DRY_RUN = "group_change_dry_run";
+    static final String FAILED = "group_change_failed";
 
     /** Dry run or on, and how often the leader checks every account. */
     public record Settings(GroupChange mode, Duration resyncInterval) {
@@ -68,7 +64,7 @@ public final class GroupRevoker implements AutoCloseable {
     private final Supplier<TierIndex> tiers;
     private final Accounts accounts;
     private final AccountMetrics metrics;
-    private final ScheduledExecutorService worker;
+    private final Controller controller;
     /** Names of Group objects seen deleted: their former members are provably out of them. */
     private final Set<String> deletedGroups = ConcurrentHashMap.newKeySet();
     /** Dry run: accounts (uid) already reported, so a resync does not count them again. */
@@ -83,11 +79,8 @@ public final class GroupRevoker implements AutoCloseable {
         this.tiers = tiers;
         this.accounts = accounts;
         this.metrics = metrics;
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "group-revoker");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.controller = new Controller(new Controller.Settings("group-revoker", settings.resyncInterval(), true),
+                leadership, this::checkEveryAccount, () -> { });
     }
 
     /** The informer on every Group, indexed by user, not started; removals reach this revoker. */
@@ -120,40 +113,25 @@ public final class GroupRevoker implements AutoCloseable {
         return built;
     }
 
-    /** Joins the leader election (a full check on becoming leader) and starts the periodic resync. */
+    /** The controller to run ({@link org.maas.api.controller.Controllers#run}): it joins the election. */
+    public Controller controller() {
+        return controller;
+    }
+
+    /** Starts the controller: a full check on becoming leader, and at every resync. */
     public void start() {
-        leadership.join("group revocation (" + settings.mode() + ")", this::checkAll, () -> { });
-        long resync = settings.resyncInterval().toMillis();
-        worker.scheduleWithFixedDelay(() -> safely(this::checkEveryAccount), resync, resync, TimeUnit.MILLISECONDS);
+        controller.start();
     }
 
     /** Every managed account against the Groups and the tier config (a tier config change, a resync). */
     public Future<?> checkAll() {
-        return queue(this::checkEveryAccount);
+        return controller.resyncNow();
     }
 
     /** These users' accounts. */
     public Future<?> check(Collection<String> users) {
         List<String> copy = List.copyOf(users);
-        return queue(() -> copy.forEach(this::checkUser));
-    }
-
-    /** Never throws: callers include the tier catalog and the informer's thread. */
-    private Future<?> queue(Runnable work) {
-        try {
-            return worker.submit(() -> safely(work));
-        } catch (RejectedExecutionException e) { // closed: shutting down
-            return CompletableFuture.completedFuture(null);
-        }
-    }
-
-    /** A scheduled task that throws is never run again: the resync must survive anything, and retries. */
-    private static void safely(Runnable work) {
-        try {
-            work.run();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "group revocation check failed; retried at the next change or resync");
-        }
+        return controller.enqueue("users/" + String.join("\n", copy), () -> copy.forEach(this::checkUser));
     }
 
     /** Leader, Groups listed once, a tier config served: else nothing can be proven, so nothing is done. */
@@ -168,7 +146,7 @@ public final class GroupRevoker implements AutoCloseable {
             SharedIndexInformer<GenericKubernetesResource> informer = groups;
             if (leadership.isLeader() && informer != null && !informer.hasSynced()) {
                 // Leading before the Groups are listed: check again soon rather than at the next resync.
-                worker.schedule(() -> safely(this::checkEveryAccount), 1, TimeUnit.SECONDS);
+                controller.enqueueAfter(Duration.ofSeconds(1), "groups-listed", this::checkEveryAccount);
             }
             return;
         }
@@ -233,7 +211,7 @@ public final class GroupRevoker implements AutoCloseable {
      * Group object (virtual, from the identity provider) is kept, as the rule keeps its accounts. Before the
      * Groups are listed the review is all there is.
      */
-    public List<String> current(String user, List<String> reviewed) {
+    List<String> current(String user, List<String> reviewed) {
         SharedIndexInformer<GenericKubernetesResource> informer = groups;
         if (informer == null || !informer.hasSynced()) {
             return reviewed;
@@ -243,8 +221,9 @@ public final class GroupRevoker implements AutoCloseable {
     }
 
     /** A managed account the informer has just seen (created, or listed): judged now, on the leader. */
-    public void accountAdded(ServiceAccount account) {
-        queue(() -> {
+    void accountAdded(ServiceAccount account) {
+        String key = "account/" + account.getMetadata().getNamespace() + "/" + account.getMetadata().getName();
+        controller.enqueue(key, () -> {
             TierIndex index = ready();
             if (index != null) {
                 judge(index, account);
@@ -266,7 +245,7 @@ public final class GroupRevoker implements AutoCloseable {
     }
 
     /** A Group's {@code users}; absent or malformed means none. */
-    public static List<String> users(GenericKubernetesResource group) {
+    static List<String> users(GenericKubernetesResource group) {
         Object users = group.getAdditionalProperties().get("users");
         if (!(users instanceof List<?> list)) {
             return List.of();
@@ -276,6 +255,6 @@ public final class GroupRevoker implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
+        controller.close();
     }
 }
