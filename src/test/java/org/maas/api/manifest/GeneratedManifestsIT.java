@@ -195,6 +195,46 @@ class GeneratedManifestsIT {
         }
     }
 
+    /**
+     * The production jar (target/quarkus-app/app/, which `make build` writes) holds the service only: no class
+     * compiled from src/test (tests, harness, build tools) nor from src/bench (the benchmark's baseline).
+     */
+    @Test
+    void theProductionJarHoldsNoTestOrBenchmarkClass() throws IOException {
+        Set<String> notShipped = new java.util.TreeSet<>();
+        for (String root : List.of("src/test/java", "src/test/generated-client", "src/bench/java")) {
+            notShipped.addAll(sourceClasses(ManifestFiles.path(root)));
+        }
+        assertTrue(notShipped.contains("org/maas/api/bench/ConstantBaselineResource"), "src/bench/java is read");
+        List<java.nio.file.Path> jars;
+        try (Stream<java.nio.file.Path> listed = Files.list(ManifestFiles.path("target/quarkus-app/app"))) {
+            jars = listed.filter(p -> p.toString().endsWith(".jar")).toList();
+        }
+        assertEquals(1, jars.size(), "one application jar in target/quarkus-app/app: " + jars);
+        List<String> shipped;
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(jars.get(0).toFile())) {
+            shipped = jar.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.endsWith(".class"))
+                    .map(n -> n.substring(0, n.length() - ".class".length())).toList();
+        }
+        assertTrue(shipped.contains(TierResource.class.getName().replace('.', '/')), "the jar holds the service");
+        List<String> leaked = shipped.stream()
+                .filter(c -> notShipped.contains(c.contains("$") ? c.substring(0, c.indexOf('$')) : c)).toList();
+        assertEquals(List.of(), leaked, "classes of src/test or src/bench in " + jars.get(0).getFileName());
+    }
+
+    /** The top-level class names (a/b/C) of the .java files under a source root, from their paths. */
+    private static Set<String> sourceClasses(java.nio.file.Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return Set.of();
+        }
+        try (Stream<java.nio.file.Path> files = Files.walk(root)) {
+            return files.filter(f -> f.toString().endsWith(".java"))
+                    .map(f -> root.relativize(f).toString().replace(java.io.File.separatorChar, '/'))
+                    .map(f -> f.substring(0, f.length() - ".java".length()))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
     private static String env(JsonNode container, String name) {
         for (JsonNode env : container.path("env")) {
             if (name.equals(env.path("name").asText())) {
