@@ -139,7 +139,8 @@ class GeneratedManifestsIT {
         ManifestFiles.one(GENERATED, "ServiceAccount", account);
         List<ObjectNode> bindings = new ArrayList<>(ManifestFiles.ofKind(GENERATED, "RoleBinding"));
         bindings.addAll(ManifestFiles.ofKind(GENERATED, "ClusterRoleBinding"));
-        assertEquals(5, bindings.size(), "tier config, leader election, tokens, models and the doctor");
+        assertEquals(6, bindings.size(), "tier config, leader election, tokens, models and the doctor's two"
+                + " (the gateway's namespace and maas-api's own)");
         for (ObjectNode binding : bindings) {
             JsonNode subject = binding.path("subjects").get(0);
             assertEquals(account, subject.path("name").asText(), ManifestFiles.id(binding));
@@ -164,6 +165,28 @@ class GeneratedManifestsIT {
     void theGeneratedConfigMapStillHoldsTheTierFile() {
         assertEquals(Tiers.defaultFileText(), ManifestFiles.one(GENERATED, "ConfigMap", CONFIG.tiers().configMapName())
                 .path("data").path(CONFIG.tiers().configMapKey()).asText());
+    }
+
+    /**
+     * The doctor reads the Gateway and the policies by Roles in the gateway's namespace (the one the route attaches
+     * to) and in maas-api's own; no ClusterRole grants Gateway API or Kuadrant objects.
+     */
+    @Test
+    void theDoctorReadsOnlyInTheGatewaysNamespaceAndItsOwn() {
+        String gatewayNamespace = ManifestFiles.one(GENERATED, "HTTPRoute", "maas-api-route").path("spec")
+                .path("parentRefs").get(0).path("namespace").asText();
+        assertEquals(gatewayNamespace, ManifestFiles.one(GENERATED, "Role", "maas-api-doctor-gateway").path("metadata")
+                .path("namespace").asText());
+        assertEquals(deployment().path("metadata").path("namespace").asText(), ManifestFiles.one(GENERATED, "Role",
+                "maas-api-doctor").path("metadata").path("namespace").asText());
+        for (ObjectNode role : ManifestFiles.ofKind(GENERATED, "ClusterRole")) {
+            for (JsonNode rule : role.path("rules")) {
+                for (JsonNode group : rule.path("apiGroups")) {
+                    assertFalse(group.asText().equals("kuadrant.io") || (group.asText().equals("gateway.networking.k8s.io")
+                            && rule.path("resources").toString().contains("gateways")), ManifestFiles.id(role) + ": " + rule);
+                }
+            }
+        }
     }
 
     @Test
