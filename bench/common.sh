@@ -1,4 +1,4 @@
-# Shared by bench/run.sh and bench/mint.sh (sourced, not run). Set BENCH_NAME before sourcing.
+# Shared by the bench/*.sh scripts (sourced, not run). Set BENCH_NAME before sourcing.
 
 log() { printf '[%s %s] %s\n' "${BENCH_NAME:-bench}" "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -49,15 +49,52 @@ jit_ticks() {
   echo "$total"
 }
 
+# However the script ends: stops the processes whose pids the named variables hold at that moment (scalars or
+# arrays, in the order named: load generators before the service, so that it does not log them going away), then
+# the control plane start_plane_for_maas_api started, then runs the script's own on_exit (if it defines one, e.g.
+# to keep a log) and removes $WORK.
+stop_at_exit() {
+  STOP_AT_EXIT=("$@")
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+bench_cleanup() {
+  local name pid
+  for name in "${STOP_AT_EXIT[@]}"; do
+    local -n pids=$name
+    for pid in "${pids[@]}"; do
+      [ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; } || true
+    done
+    unset -n pids
+  done
+  [ -n "${PLANE_STARTED:-}" ] && tools/control-plane/control-plane.sh stop "$PLANE_STARTED"
+  if declare -F on_exit > /dev/null; then on_exit; fi
+  [ -n "${WORK:-}" ] && rm -rf "$WORK"
+  return 0
+}
+
+# Waits up to 120 s for the service at $1 to be ready; dies when its process ($2) exits first. $3: where its log is.
+wait_ready() {
+  local _
+  for _ in $(seq 1 240); do
+    curl -fs --max-time 5 -o /dev/null "$1/q/health/ready" && return 0
+    kill -0 "$2" 2>/dev/null || die "the service exited; see $3"
+    sleep 0.5
+  done
+  die "the service is not ready after 120 s; see $3"
+}
+
 # Starts a control plane (tools/control-plane) in $1 and seeds maas-api's shipped manifests (MANIFEST:
 # namespace, ServiceAccount, tier ConfigMap, RBAC; no Deployment, no Gateway API / Kuadrant objects: their
-# CRDs are not installed here). Writes a kubeconfig for maas-api's own ServiceAccount to $2, so that the jar
+# CRDs are not installed here; nothing in the gateway's namespace, the doctor's Role, which does not exist here). Writes a kubeconfig for maas-api's own ServiceAccount to $2, so that the jar
 # runs with exactly the RBAC it ships. Sets KUBE_API, KUBE_BIN, KUBECTL, PKI, SA_TOKEN, APISERVER_PID,
-# ETCD_PID, KCM_PID. The caller stops the plane (tools/control-plane/control-plane.sh stop $1).
+# ETCD_PID, KCM_PID, and PLANE_STARTED (so that stop_at_exit's cleanup stops the plane).
 start_plane_for_maas_api() {
   local plane=$1 kubeconfig=$2 manifest=target/kubernetes/kubernetes.json seed
   [ -f "$manifest" ] || die "$manifest missing: run 'make build'"
   mkdir -p "$plane"
+  log "starting the control plane in $plane"
+  PLANE_STARTED=$plane
   tools/control-plane/control-plane.sh start "$plane" > /dev/null 2> "$plane/start.err" \
     || die "the control plane did not start: $(tail -5 "$plane/start.err")"
   # shellcheck disable=SC1091
@@ -69,7 +106,8 @@ start_plane_for_maas_api() {
   ETCD_PID=$(cat "$plane/etcd.pid")
   KCM_PID=$(cat "$plane/kube-controller-manager.pid")
   seed=$plane/seed.json
-  jq -c '.[] | select(.apiVersion | test("^(v1|rbac\\.authorization\\.k8s\\.io/v1|networking\\.k8s\\.io/v1)$"))' \
+  jq -c '.[] | select(.apiVersion | test("^(v1|rbac\\.authorization\\.k8s\\.io/v1|networking\\.k8s\\.io/v1)$"))
+    | select(.metadata.namespace // "maas-api" | . == "maas-api")' \
     "$manifest" > "$seed"
   # shellcheck disable=SC2086 # KUBECTL is a command line
   $KUBECTL apply --request-timeout=30s --server-side --field-manager=bench -f "$seed" > "$plane/seed.txt" 2>&1 \

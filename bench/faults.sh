@@ -37,18 +37,10 @@ JVM_OPTS=$(deployment_jvm_opts)
 WORK=$(mktemp -d)
 APP_PID=""
 PROXY_PID=""
-PLANE_STARTED=false
-cleanup() { # the service first (so that it does not log the API server going away), then the proxy and the plane
-  local pid
-  for pid in "$APP_PID" "$PROXY_PID"; do
-    [ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; } || true
-  done
-  $PLANE_STARTED && tools/control-plane/control-plane.sh stop "$PLANE"
+on_exit() { # the service's log outlives $WORK
   mkdir -p bench-results && cp "$WORK/app.log" bench-results/faults-app.log 2>/dev/null || true
-  rm -rf "$WORK"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_at_exit APP_PID PROXY_PID # the service first (so that it does not log the API server going away), then the proxy
 
 CLASSPATH_FILE=target/bench-test-classpath.txt # shared with bench/mint.sh
 if [ ! -s "$CLASSPATH_FILE" ] || [ pom.xml -nt "$CLASSPATH_FILE" ]; then
@@ -59,9 +51,7 @@ if [ ! -s "$CLASSPATH_FILE" ] || [ pom.xml -nt "$CLASSPATH_FILE" ]; then
   mv "$WORK/cp.txt" "$CLASSPATH_FILE"
 fi
 
-log "starting the control plane in $PLANE"
 rm -rf "$PLANE/claims"
-PLANE_STARTED=true
 start_plane_for_maas_api "$PLANE" "$WORK/direct.kubeconfig"
 java -Xmx256m -cp "target/test-classes:$(cat "$CLASSPATH_FILE")" "$MAIN" "$PLANE" "$CONTROL_PORT" \
   > "$WORK/proxy.out" 2> "$WORK/proxy.log" &
@@ -86,12 +76,7 @@ KUBECONFIG=$WORK/kubeconfig java $JVM_OPTS -Dmaas.tiers.source=file -Dquarkus.ht
   -Dquarkus.http.port="$APP_PORT" -jar "$JAR" > "$WORK/app.log" 2>&1 &
 APP_PID=$!
 APP=http://127.0.0.1:$APP_PORT
-for _ in $(seq 1 240); do
-  curl -fs -o /dev/null "$APP/q/health/ready" && break
-  kill -0 "$APP_PID" 2>/dev/null || die "the service exited: $(tail -5 "$WORK/app.log")"
-  sleep 0.5
-done
-curl -fs -o /dev/null "$APP/q/health/ready" || die "the service is not ready after 120 s: $(tail -5 "$WORK/app.log")"
+wait_ready "$APP" "$APP_PID" bench-results/faults-app.log
 
 # prints "status retry-after seconds" of one request
 timed() {

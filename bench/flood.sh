@@ -40,23 +40,11 @@ require_free_ports "BENCH_FLOOD_APP_PORT" "$APP_PORT"
 WORK=$(mktemp -d)
 APP_PID=""
 PIDS=()
-PLANE_STARTED=false
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}" "$APP_PID"; do
-    [ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; } || true
-  done
-  $PLANE_STARTED && tools/control-plane/control-plane.sh stop "$PLANE"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_at_exit PIDS APP_PID
 
 rm -rf "$OUT" "$PLANE"
 mkdir -p "$OUT" "$STATE"
 
-log "starting the control plane in $PLANE"
-PLANE_STARTED=true
 start_plane_for_maas_api "$PLANE" "$STATE/maas-api.kubeconfig"
 APP=http://127.0.0.1:$APP_PORT
 HALF=$((MINTS / 2))
@@ -77,12 +65,7 @@ run_one() { # LABEL JAR ROUND: one fresh JVM, its own users (ROUND picks them), 
   KUBECONFIG="$STATE/maas-api.kubeconfig" java $JVM_OPTS \
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$APP_PORT" -jar "$jar" > "$OUT/app-$label.log" 2>&1 &
   APP_PID=$!
-  for _ in $(seq 1 240); do
-    curl -fs --max-time 5 -o /dev/null "$APP/q/health/ready" && break
-    kill -0 "$APP_PID" 2>/dev/null || die "[$label] the service exited; see $OUT/app-$label.log"
-    sleep 0.5
-  done
-  curl -fs --max-time 5 -o /dev/null "$APP/q/health/ready" || die "[$label] not ready after 120 s; see $OUT/app-$label.log"
+  wait_ready "$APP" "$APP_PID" "$OUT/app-$label.log"
 
   # users of the free pool no earlier round used: free-01.. for round 0, then the next MINTS
   : > "$WORK/cached" && : > "$WORK/cold"

@@ -45,17 +45,7 @@ require_free_ports "BENCH_MEMORY_APP_PORT" "$APP_PORT"
 WORK=$(mktemp -d)
 PIDS=()
 APP_PID=""
-PLANE_STARTED=false
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}" "$APP_PID"; do
-    [ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; } || true
-  done
-  $PLANE_STARTED && tools/control-plane/control-plane.sh stop "$PLANE"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_at_exit PIDS APP_PID
 
 rm -rf "$OUT" "$PLANE"
 mkdir -p "$OUT" "$STATE"
@@ -77,8 +67,6 @@ DEPLOYMENT_ENV=$(jq -r '[.[] | select(.kind == "Deployment")][0].spec.template.s
               and (.name | startswith("MAAS") | not)))
   | map("\(.name)=\(.value)") | join(" ")' "$MANIFEST")
 
-log "starting the control plane in $PLANE"
-PLANE_STARTED=true
 start_plane_for_maas_api "$PLANE" "$STATE/maas-api.kubeconfig"
 : > "$WORK/tokens"
 for user in "${USERS[@]}"; do
@@ -93,12 +81,7 @@ env $DEPLOYMENT_ENV KUBECONFIG="$STATE/maas-api.kubeconfig" java $JVM_OPTS \
   -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$APP_PORT" -jar "$JAR" > "$OUT/app.log" 2>&1 &
 APP_PID=$!
 APP=http://127.0.0.1:$APP_PORT
-for _ in $(seq 1 240); do
-  curl -fs --max-time 5 -o /dev/null "$APP/q/health/ready" && break
-  kill -0 "$APP_PID" 2>/dev/null || die "the service exited; see $OUT/app.log"
-  sleep 0.5
-done
-curl -fs --max-time 5 -o /dev/null "$APP/q/health/ready" || die "the service is not ready after 120 s; see $OUT/app.log"
+wait_ready "$APP" "$APP_PID" "$OUT/app.log"
 
 # one sample a second: time, phase, VmRSS, VmHWM (KiB), threads
 echo idle > "$WORK/phase"

@@ -51,17 +51,7 @@ require_free_ports "BENCH_MINT_APP_PORT" "$APP_PORT"
 WORK=$(mktemp -d)
 APP_PID=""
 WRK_PID=""
-PLANE_STARTED=false
-cleanup() { # wrk, then the service (so that it does not log the API server going away), then the control plane
-  local pid
-  for pid in "$WRK_PID" "$APP_PID"; do
-    [ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; } || true
-  done
-  $PLANE_STARTED && tools/control-plane/control-plane.sh stop "$PLANE"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_at_exit WRK_PID APP_PID
 
 rm -rf "$OUT"
 mkdir -p "$OUT/runs" "$PLANE"
@@ -69,8 +59,6 @@ START=$(date +%s)
 
 # --- the control plane (its own directory; logs stay in target/bench-mint/control-plane), seeded with the
 # shipped manifests; maas-api authenticates as its own ServiceAccount, with exactly the RBAC it ships ---
-log "starting the control plane in $PLANE"
-PLANE_STARTED=true
 KUBECONFIG_FILE=$STATE/maas-api.kubeconfig
 start_plane_for_maas_api "$PLANE" "$KUBECONFIG_FILE"
 PLANE_READY_S=$(( $(date +%s) - START ))
@@ -93,12 +81,7 @@ KUBECONFIG=$KUBECONFIG_FILE java $JVM_OPTS \
   -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$APP_PORT" -jar "$JAR" > "$OUT/app.log" 2>&1 &
 APP_PID=$!
 APP=http://127.0.0.1:$APP_PORT
-for _ in $(seq 1 240); do
-  curl -fs --max-time 5 -o /dev/null "$APP/q/health/ready" && break
-  kill -0 "$APP_PID" 2>/dev/null || die "the service exited; see $OUT/app.log"
-  sleep 0.5
-done
-curl -fs --max-time 5 -o /dev/null "$APP/q/health/ready" || die "the service is not ready after 120 s; see $OUT/app.log"
+wait_ready "$APP" "$APP_PID" "$OUT/app.log"
 minted() { # successful mints the service counted (including answers wrk dropped when it stopped)
   curl -fsS --max-time 10 "$APP/q/metrics" | awk '/^maas_tokens_minted_total[{]/ && /outcome="success"/ {s += $NF} END {printf "%d", s}'
 }

@@ -51,22 +51,10 @@ require_free_ports "BENCH_MODELS_APP_PORT" "$APP_PORT" "$LIMITADOR_PORT"
 WORK=$(mktemp -d)
 APP_PID=""
 LIMITADOR_PID=""
-PLANE_STARTED=false
-cleanup() {
-  local pid
-  for pid in "$APP_PID" "$LIMITADOR_PID"; do
-    [ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; } || true
-  done
-  $PLANE_STARTED && tools/control-plane/control-plane.sh stop "$PLANE"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_at_exit APP_PID LIMITADOR_PID
 rm -rf "$OUT"
 mkdir -p "$OUT/runs/models" "$OUT/runs/usage"
 
-log "starting the control plane in $PLANE"
-PLANE_STARTED=true
 start_plane_for_maas_api "$PLANE" "$STATE/maas-api.kubeconfig"
 # the CRDs maas-api watches for /v1/models (KServe, Gateway API): a plain create (KServe's is too large
 # for client-side apply's annotation)
@@ -141,12 +129,7 @@ KUBECONFIG=$STATE/maas-api.kubeconfig java $JVM_OPTS -Dmaas.models.access-cache-
   -Dmaas.usage.limitador-url="http://127.0.0.1:$LIMITADOR_PORT" -jar "$JAR" > "$OUT/app.log" 2>&1 &
 APP_PID=$!
 APP=http://127.0.0.1:$APP_PORT
-for _ in $(seq 1 240); do
-  curl -fs -o /dev/null "$APP/q/health/ready" && break
-  kill -0 "$APP_PID" 2>/dev/null || die "the service exited; see $OUT/app.log"
-  sleep 0.5
-done
-curl -fs -o /dev/null "$APP/q/health/ready" || die "the service is not ready after 120 s; see $OUT/app.log"
+wait_ready "$APP" "$APP_PID" "$OUT/app.log"
 
 # cold: the first request starts the informers and decides every model with a SubjectAccessReview; should
 # that take longer than maas.kubernetes.request-deadline it answers 503 while the reviews it started go on
@@ -229,9 +212,15 @@ jq -r '
 
 # --- GET /v1/usage: the same caller and the same 100 models, counters from the Limitador fake ---
 limitador_requests() { curl -fsS "http://127.0.0.1:$LIMITADOR_PORT/stats" | jq .requests; }
-curl -fsS -H "Authorization: Bearer $BEARER" "$APP/v1/access" | jq -r .gateway.userid > "$WORK/userid"
-[ -s "$WORK/userid" ] && [ "$(cat "$WORK/userid")" != null ] || die "GET /v1/access gave no gateway userid"
-sleep 6 # GET /v1/access read every route's counters before the fake knew the caller: let maas.usage.cache-ttl (5 s) pass
+# The caller's gateway userid is their ServiceAccount's name: the sub (system:serviceaccount:<ns>:<name>) of a
+# token minted for them. Not GET /v1/access, which would read (and cache) every route's counters before the fake
+# knows the caller; it is asked below, once the first GET /v1/usage is measured, to confirm the userid.
+curl -fsS -X POST -H "Authorization: Bearer $BEARER" -H 'Content-Type: application/json' -d '{}' "$APP/v1/tokens" \
+  | jq -r .token | python3 -c 'import base64, json, sys
+payload = sys.stdin.read().strip().split(".")[1]
+print(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"].rsplit(":", 1)[1])' \
+  > "$WORK/userid" || die "no token minted for the caller, so no gateway userid"
+[ -s "$WORK/userid" ] || die "the minted token names no ServiceAccount"
 lim_before=$(limitador_requests)
 USAGE_START=$(date +%s.%N)
 code=$(curl -sS -o "$WORK/usage.json" -w '%{http_code}' -H "Authorization: Bearer $BEARER" "$APP/v1/usage")
@@ -243,6 +232,8 @@ jq -e --argjson n "$VISIBLE" '(.partial != true) and (.usage | length == 2 * $n)
   and (.usage | all(.used == (.max - (.max / 2 | floor))))' "$WORK/usage.json" > /dev/null \
   || die "GET /v1/usage is not the expected answer: $(head -c 600 "$WORK/usage.json")"
 log "usage: first 200 after $USAGE_FIRST s, $USAGE_FIRST_READS Limitador reads, $(jq '.usage | length' "$WORK/usage.json") entries"
+[ "$(curl -fsS -H "Authorization: Bearer $BEARER" "$APP/v1/access" | jq -r .gateway.userid)" = "$(cat "$WORK/userid")" ] \
+  || die "GET /v1/access names another gateway userid than the minted token's ServiceAccount"
 printf '/v1/usage\t%s\t-\t\n' "$BEARER" > "$WORK/usage.requests"
 lim_before=$(limitador_requests)
 wrk_run usage-warmup "$CONNECTIONS" "$WARMUP" usage

@@ -25,7 +25,7 @@ NGINX_WORKERS=${BENCH_NGINX_WORKERS:-auto}
 APP_PORT=${BENCH_APP_PORT:-18080}
 NGINX_PORT=${BENCH_NGINX_PORT:-18081}
 RESULTS=bench-results
-JAR=target/quarkus-app/quarkus-run.jar
+JAR=target/bench-build/quarkus-app/quarkus-run.jar # the bench build: the production jar has no /bench/constant
 LUA=bench/lookup.lua
 
 BENCH_NAME=bench
@@ -35,7 +35,7 @@ BENCH_NAME=bench
 # --- tools: a fresh Debian machine gets them from apt ---
 install_missing wrk nginx curl jq
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-[ -f "$JAR" ] || die "$JAR missing: run 'make bench' (it builds first)"
+[ -f "$JAR" ] || die "$JAR missing: run 'make bench' (it builds it with the bench profile)"
 
 JVM_OPTS=$(deployment_jvm_opts)
 require_free_ports "BENCH_APP_PORT / BENCH_NGINX_PORT" "$APP_PORT" "$NGINX_PORT"
@@ -91,9 +91,9 @@ cp "$WORK/nginx/nginx.conf" "$RESULTS/nginx.conf"
 "$NGINX" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
 NGINX_PID=$!
 
-# --- the service: the jar, the deployment's JVM options, bundled tiers, the constant baseline on ---
+# --- the service: the bench jar (with the constant baseline), the deployment's JVM options, bundled tiers ---
 # shellcheck disable=SC2086 # JVM_OPTS is a list of options
-java $JVM_OPTS -Dmaas.tiers.source=file -Dmaas.tiers.benchmark-baseline=true \
+java $JVM_OPTS -Dmaas.tiers.source=file \
   -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$APP_PORT" -jar "$JAR" > "$RESULTS/app.log" 2>&1 &
 APP_PID=$!
 
@@ -178,7 +178,7 @@ BODY_SIZES=$(awk '{n++; s += length($0); if (min == "" || length($0) < min) min 
   if (length($0) > max) max = length($0)} END {printf "%d..%d bytes, mean %.0f", min, max, s / n}' "$RESULTS/bodies.txt")
 first=$(head -1 "$RESULTS/bodies.txt")
 a_answer=$(curl -fsS -X POST -H 'Content-Type: application/json' --data-binary "$first" "$APP/bench/constant") \
-  || die "/bench/constant does not answer (is maas.tiers.benchmark-baseline on?)"
+  || die "/bench/constant does not answer (is $JAR the bench build?)"
 [ "$a_answer" = "$CONSTANT" ] || die "/bench/constant answered $a_answer"
 log "bodies: $(wc -l < "$RESULTS/bodies.txt") of $BODY_SIZES; tiers: $TIER_MIX"
 

@@ -15,7 +15,6 @@ import java.lang.annotation.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * The rules that relate keys of one group of {@link MaasConfig}; a rule about one key alone is an
@@ -86,14 +85,11 @@ public @interface ConsistentSettings {
     }
 
     class GatewayRules implements ConstraintValidator<ConsistentSettings, MaasConfig.Gateway> {
-        /** Tier namespaces are {@code <prefix><tier>}: RFC 1123 labels of at most 63 characters. */
-        private static final Pattern NAMESPACE_PREFIX = Pattern.compile("[a-z0-9][-a-z0-9]*");
-        private static final int MAX_LABEL = 63;
-
         @Override
         public boolean isValid(MaasConfig.Gateway gateway, ConstraintValidatorContext context) {
             String prefix = gateway.tierNamespacePrefix();
-            if (NAMESPACE_PREFIX.matcher(prefix).matches() && prefix.length() < MAX_LABEL) {
+            // Tier namespaces are <prefix><tier>: the prefix followed by the shortest tier name must be a label.
+            if (!prefix.isEmpty() && DnsNames.isLabel(prefix + "0")) {
                 return true;
             }
             return report(context, "tier-namespace-prefix '" + prefix + "' (by default <name>-tier-) must be lower case letters, digits and '-', start"

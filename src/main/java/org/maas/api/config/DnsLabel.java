@@ -13,15 +13,14 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.Target;
 
 /** A name the API server accepts for a namespace (or a tier, whose namespace it becomes): RFC 1123 label. */
-@Pattern(regexp = "[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-@Size(max = 63)
+@Pattern(regexp = DnsNames.LABEL_REGEX)
+@Size(max = DnsNames.MAX_LABEL)
 @ReportAsSingleViolation
 @Constraint(validatedBy = {})
 @Target({METHOD, TYPE_USE})
 @Retention(RUNTIME)
 public @interface DnsLabel {
-    String message() default "must be a DNS-1123 label (lower case letters, digits and '-', starting and ending"
-            + " with a letter or digit, at most 63 characters)";
+    String message() default "must be " + DnsNames.LABEL_RULE;
 
     Class<?>[] groups() default {};
 

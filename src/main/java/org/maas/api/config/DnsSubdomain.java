@@ -13,7 +13,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.Target;
 
 /** A name the API server accepts for most objects (ConfigMap, Lease, Gateway): RFC 1123 subdomain. */
-@Pattern(regexp = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+@Pattern(regexp = DnsNames.SUBDOMAIN_REGEX)
 @Size(max = 253)
 @ReportAsSingleViolation
 @Constraint(validatedBy = {})

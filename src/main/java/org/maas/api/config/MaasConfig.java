@@ -269,10 +269,6 @@ public interface MaasConfig {
         @WithDefault("1024")
         @Positive
         int maxGroupLength();
-
-        /** Lets the benchmark compare the lookup with a constant answer of the same size. */
-        @WithDefault("false")
-        boolean benchmarkBaseline();
     }
 
     @Convertible

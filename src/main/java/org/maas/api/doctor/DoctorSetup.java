@@ -11,6 +11,7 @@ import org.maas.api.identity.MaasIdentity;
 import org.maas.api.model.ModelCatalog;
 import org.maas.api.policy.LivePolicies;
 import org.maas.api.tier.TierCatalog;
+import org.maas.api.usage.LimitadorClient;
 
 /** Builds the doctor's groups from the configuration, once, when the application starts. */
 @ApplicationScoped
@@ -19,7 +20,8 @@ class DoctorSetup {
     private final Doctor doctor;
 
     DoctorSetup(KubernetesClient client, MaasConfig config, KubernetesGuard kubernetes, LivePolicies policies,
-                TierCatalog tiers, ModelCatalog models, MaasIdentity identity, MeterRegistry registry) {
+                TierCatalog tiers, ModelCatalog models, MaasIdentity identity, LimitadorClient limitador,
+                MeterRegistry registry) {
         String gatewayNamespace = config.gateway().namespace();
         String gateway = config.gateway().name();
         String ownNamespace = client.getNamespace();
@@ -33,8 +35,7 @@ class DoctorSetup {
                 new GatewayChecks(client, gatewayNamespace, gateway),
                 new PolicyChecks(client, gatewayNamespace, ownNamespace, () -> policies.current().policies()),
                 new AuthChecks(client, gatewayNamespace, gateway, ownNamespace, identity),
-                new LimitadorChecks(config.usage().limitadorUrl(), config.usage().limitadorTimeout(), models,
-                        tiers::served),
+                new LimitadorChecks(limitador, models, tiers::served),
                 new ModelChecks(client, models, tiers::served, identity, manageAccess, gateway),
                 new PermissionChecks(client, features),
                 new TierNamespaceChecks(client, tiers::served, identity,

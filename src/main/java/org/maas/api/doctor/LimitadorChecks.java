@@ -1,15 +1,6 @@
 package org.maas.api.doctor;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +12,7 @@ import org.maas.api.policy.PolicyRenderer;
 import org.maas.api.tier.Tier;
 import org.maas.api.tier.TierIndex;
 import org.maas.api.tier.TierLimits;
+import org.maas.api.usage.LimitadorClient;
 
 /**
  * Limitador answers and holds, for each model route on the gateway (its namespace {@code <route namespace>/<route
@@ -32,19 +24,14 @@ import org.maas.api.tier.TierLimits;
 final class LimitadorChecks implements CheckGroup {
 
     static final String LIMITS = "limitador.limits";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int NAMED = 5;
 
-    private final String baseUrl;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final LimitadorClient limitador;
     private final ModelCatalog catalog;
     private final Supplier<TierIndex> tiers;
 
-    LimitadorChecks(String limitadorUrl, Duration timeout, ModelCatalog catalog, Supplier<TierIndex> tiers) {
-        this.baseUrl = limitadorUrl.replaceAll("/+$", "");
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    LimitadorChecks(LimitadorClient limitador, ModelCatalog catalog, Supplier<TierIndex> tiers) {
+        this.limitador = limitador;
         this.catalog = catalog;
         this.tiers = tiers;
     }
@@ -56,7 +43,7 @@ final class LimitadorChecks implements CheckGroup {
 
     @Override
     public String reads() {
-        return "Limitador at " + baseUrl;
+        return "Limitador at " + limitador.url();
     }
 
     @Override
@@ -101,30 +88,12 @@ final class LimitadorChecks implements CheckGroup {
                 + " limits of enforced policies; until then those requests are not limited"));
     }
 
-    /** The names of the limits Limitador holds for a route ({@code GET /limits/{namespace}}). */
+    /** The names of the limits Limitador holds for a route; a read that fails leaves the check unknown. */
     private Set<String> limits(String route) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/limits/"
-                        + URLEncoder.encode(route, StandardCharsets.UTF_8)))
-                .timeout(timeout).header("Accept", "application/json").GET().build();
         try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new Doctor.Unanswered("Limitador answered HTTP " + response.statusCode() + " for " + route);
-            }
-            JsonNode body = JSON.readTree(response.body());
-            if (!body.isArray()) {
-                throw new Doctor.Unanswered("Limitador's limits of " + route + " are not a JSON array");
-            }
-            Set<String> names = new TreeSet<>();
-            body.forEach(limit -> names.add(limit.path("name").asText()));
-            return names;
-        } catch (java.net.http.HttpTimeoutException e) {
-            throw new Doctor.Unanswered("Limitador did not answer within " + timeout + " (maas.usage.limitador-timeout)");
-        } catch (IOException e) {
-            throw new Doctor.Unanswered("Limitador could not be read: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Doctor.Unanswered("interrupted reading Limitador");
+            return limitador.limitNames(route);
+        } catch (LimitadorClient.LimitadorException | UncheckedIOException e) {
+            throw new Doctor.Unanswered(e.getMessage());
         }
     }
 }

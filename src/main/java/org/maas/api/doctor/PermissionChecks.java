@@ -66,12 +66,15 @@ final class PermissionChecks implements CheckGroup {
                         need("watch", "serving.kserve.io", "llminferenceservices", "", null),
                         need("list", "gateway.networking.k8s.io", "httproutes", "", null),
                         need("watch", "gateway.networking.k8s.io", "httproutes", "", null))));
-        features.add(new Feature("permissions.doctor", "always", true, "src/main/kubernetes ClusterRole maas-api-doctor",
+        features.add(new Feature("permissions.doctor", "always", true,
+                "src/main/kubernetes Roles maas-api-doctor-gateway (gateway's namespace) and maas-api-doctor",
                 List.of(need("get", "gateway.networking.k8s.io", "gateways", gatewayNamespace, null),
                         need("get", "kuadrant.io", "authpolicies", gatewayNamespace, null),
                         need("get", "kuadrant.io", "ratelimitpolicies", gatewayNamespace, null),
                         need("get", "kuadrant.io", "tokenratelimitpolicies", gatewayNamespace, null),
-                        need("get", "kuadrant.io", "authpolicies", ownNamespace, null))));
+                        need("get", "kuadrant.io", "authpolicies", ownNamespace, null),
+                        need("get", "kuadrant.io", "ratelimitpolicies", ownNamespace, null),
+                        need("get", "kuadrant.io", "tokenratelimitpolicies", ownNamespace, null))));
         features.add(new Feature("permissions.policy-reconcile", "maas.policies.reconcile", policyReconcile,
                 "overlays/policy-reconcile",
                 List.of(need("get", "kuadrant.io", "ratelimitpolicies", gatewayNamespace, "gateway-rate-limits"),

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.maas.api.policy.PolicyReconciler;
 import org.maas.api.policy.PolicyRenderer;
 import org.maas.api.policy.RenderedPolicies;
 
@@ -49,11 +50,11 @@ final class PolicyChecks implements CheckGroup {
         this.rendered = rendered;
         this.policies = List.of(
                 new Policy(Resources.AUTH_POLICIES, gatewayNamespace, "gateway-auth-policy"),
-                new Policy(Resources.RATE_LIMIT_POLICIES, gatewayNamespace, PolicyRenderer.RATE_LIMIT_POLICY),
-                new Policy(Resources.TOKEN_RATE_LIMIT_POLICIES, gatewayNamespace, PolicyRenderer.TOKEN_RATE_LIMIT_POLICY),
+                new Policy(PolicyReconciler.RATE_LIMIT_POLICIES, gatewayNamespace, PolicyRenderer.RATE_LIMIT_POLICY),
+                new Policy(PolicyReconciler.TOKEN_RATE_LIMIT_POLICIES, gatewayNamespace, PolicyRenderer.TOKEN_RATE_LIMIT_POLICY),
                 new Policy(Resources.AUTH_POLICIES, ownNamespace, "maas-api-auth-policy"),
-                new Policy(Resources.RATE_LIMIT_POLICIES, ownNamespace, "maas-api-rate-limits"),
-                new Policy(Resources.TOKEN_RATE_LIMIT_POLICIES, ownNamespace, "maas-api-token-rate-limits"));
+                new Policy(PolicyReconciler.RATE_LIMIT_POLICIES, ownNamespace, "maas-api-rate-limits"),
+                new Policy(PolicyReconciler.TOKEN_RATE_LIMIT_POLICIES, ownNamespace, "maas-api-token-rate-limits"));
     }
 
     @Override

@@ -2,15 +2,14 @@ package org.maas.api.doctor;
 
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
-/** The kinds the doctor reads, at the versions Kuadrant 1.5 and Gateway API v1 serve. */
+/**
+ * The kinds the doctor reads, at the versions Kuadrant 1.5 and Gateway API v1 serve (the rate limit policies:
+ * {@link org.maas.api.policy.PolicyReconciler}, which applies them).
+ */
 final class Resources {
 
     static final ResourceDefinitionContext GATEWAYS = context("gateway.networking.k8s.io", "v1", "Gateway", "gateways");
     static final ResourceDefinitionContext AUTH_POLICIES = context("kuadrant.io", "v1", "AuthPolicy", "authpolicies");
-    static final ResourceDefinitionContext RATE_LIMIT_POLICIES = context("kuadrant.io", "v1", "RateLimitPolicy",
-            "ratelimitpolicies");
-    static final ResourceDefinitionContext TOKEN_RATE_LIMIT_POLICIES = context("kuadrant.io", "v1alpha1",
-            "TokenRateLimitPolicy", "tokenratelimitpolicies");
 
     private Resources() {
     }

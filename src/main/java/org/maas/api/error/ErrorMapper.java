@@ -12,7 +12,6 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-import org.maas.api.http.Disconnects;
 
 /** Turns every failure into the {@link ApiError} shape; nothing reaches a client as a stack trace. */
 public class ErrorMapper {

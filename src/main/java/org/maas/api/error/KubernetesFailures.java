@@ -17,17 +17,22 @@ public final class KubernetesFailures {
     private KubernetesFailures() {
     }
 
+    /** The one answer for a Kubernetes API that does not answer in time, is overloaded or fails: 503, retry. */
+    public static ApiException unavailable() {
+        return ApiException.unavailable("the Kubernetes API is unavailable; retry shortly", RETRY_AFTER_SECONDS);
+    }
+
     /**
      * @param permission what maas-api tried, in RBAC terms, e.g. {@code create serviceaccounts/token in namespace x}
      */
     public static ApiException translate(KubernetesClientException e, String permission) {
         int code = e.getCode();
         if (interrupted(e)) { // the request's deadline was spent: KubernetesGuard answers and logs it
-            return ApiException.unavailable("the Kubernetes API is unavailable; retry shortly", RETRY_AFTER_SECONDS);
+            return unavailable();
         }
         if (code <= 0 || code == 429 || code >= 500) { // no HTTP answer at all: -1 or 0
             LOG.warnf("Kubernetes API unavailable (%s) while trying to %s", describe(e), permission);
-            return ApiException.unavailable("the Kubernetes API is unavailable; retry shortly", RETRY_AFTER_SECONDS);
+            return unavailable();
         }
         if (code == 403 && isAuthorizationRefusal(e)) {
             LOG.errorf("RBAC: maas-api's ServiceAccount is not allowed to %s; grant that permission (%s)",

@@ -1,5 +1,6 @@
 package org.maas.api.http;
 
+import org.maas.api.error.Disconnects;
 import org.maas.api.error.ErrorCode;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

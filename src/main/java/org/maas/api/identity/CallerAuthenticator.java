@@ -2,6 +2,7 @@ package org.maas.api.identity;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -9,10 +10,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ForkJoinPool;
-import java.util.function.Supplier;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiException;
 import org.maas.api.kubernetes.KubernetesGuard;
+import org.maas.api.kubernetes.WorkShares;
 import org.maas.api.identity.ReviewOutcome.Authenticated;
 import org.maas.api.identity.ReviewOutcome.Rejected;
 
@@ -31,18 +32,9 @@ import org.maas.api.identity.ReviewOutcome.Rejected;
 @ApplicationScoped
 public class CallerAuthenticator {
 
-    /** The shares of Kubernetes work that authentication takes: {@link KubernetesGuard}'s, or none in unit tests. */
-    interface Shares {
-        ReviewOutcome reviewing(Supplier<ReviewOutcome> review);
-
-        Optional<ReviewedUser> tokenReview(Supplier<Optional<ReviewedUser>> call);
-
-        void admit(String caller);
-    }
-
     private final TokenReviewer reviewer;
     private final ReviewCache cache;
-    private final Shares shares;
+    private final WorkShares shares;
     private final GroupMembership membership;
     private final List<String> audiences;
     private final MaasIdentity identity;
@@ -55,42 +47,24 @@ public class CallerAuthenticator {
             KubernetesGuard guard, GroupMembership membership) {
         this(reviewer, new ReviewCache(Ticker.systemTicker(), Clock.systemUTC(), ForkJoinPool.commonPool(),
                         ReviewCache.Limits.from(config.identity())),
-                config.identity().audiences().orElse(List.of()), identity, registry, new Shares() {
-                    @Override
-                    public ReviewOutcome reviewing(Supplier<ReviewOutcome> review) {
-                        return guard.reviewing(review);
-                    }
-
-                    @Override
-                    public Optional<ReviewedUser> tokenReview(Supplier<Optional<ReviewedUser>> call) {
-                        return guard.tokenReview(call);
-                    }
-
-                    @Override
-                    public void admit(String caller) {
-                        guard.admit(caller);
-                    }
-                }, membership);
+                config.identity().audiences().orElse(List.of()), identity, registry, guard, membership);
     }
 
     CallerAuthenticator(TokenReviewer reviewer, ReviewCache cache, List<String> audiences, MaasIdentity identity,
-            MeterRegistry registry, Shares shares, GroupMembership membership) {
+            MeterRegistry registry, WorkShares shares, GroupMembership membership) {
         this.reviewer = reviewer;
         this.cache = cache;
         this.shares = shares;
         this.membership = membership;
         this.audiences = List.copyOf(audiences);
         this.identity = identity;
-        this.cacheHits = cacheCounter(registry, "hit");
-        this.cacheNegativeHits = cacheCounter(registry, "negative_hit");
-        this.cacheMisses = cacheCounter(registry, "miss");
-    }
-
-    private static Counter cacheCounter(MeterRegistry registry, String outcome) {
-        return Counter.builder("maas_token_review_cache")
+        MeterProvider<Counter> cacheOutcomes = Counter.builder("maas_token_review_cache")
                 .description("Callers authenticated (hit) or refused (negative_hit) without a TokenReview of their"
                         + " own, from the cache or a review of the same token in flight; miss: a TokenReview was made")
-                .tag("outcome", outcome).register(registry);
+                .withRegistry(registry);
+        this.cacheHits = cacheOutcomes.withTags("outcome", "hit");
+        this.cacheNegativeHits = cacheOutcomes.withTags("outcome", "negative_hit");
+        this.cacheMisses = cacheOutcomes.withTags("outcome", "miss");
     }
 
     /**

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.faulttolerance.api.RateLimitException;
@@ -60,7 +61,7 @@ import org.maas.api.error.KubernetesFailures;
  * not tried: the answer is a 503 that says so, without Retry-After, and the log names the URL once.
  */
 @ApplicationScoped
-public class KubernetesGuard {
+public class KubernetesGuard implements WorkShares {
 
     private static final Logger LOG = Logger.getLogger(KubernetesGuard.class);
     /** What the request running on this thread holds; the guard's timeout runs the work on the calling thread. */
@@ -107,18 +108,16 @@ public class KubernetesGuard {
                 .build();
         this.reviewed = new Semaphore(limits.maxConcurrentRequests());
         this.unreviewed = new Semaphore(limits.maxConcurrentReviews());
-        this.deadlineSpent = refused(registry, "deadline_spent");
-        this.tooManyWaiting = refused(registry, "too_many_waiting");
-        this.callerShareFull = refused(registry, "caller_share_full");
-        this.reviewShareFull = refused(registry, "review_share_full");
-        this.reviewRateSpent = refused(registry, "review_rate_spent");
-    }
-
-    private static Counter refused(MeterRegistry registry, String reason) {
-        return Counter.builder("maas_kubernetes_requests_refused")
+        MeterProvider<Counter> refused = Counter.builder("maas_kubernetes_requests_refused")
                 .description("Requests refused (503, or 429 for caller_share_full) because their Kubernetes work ran"
                         + " out of time or a share of it was full")
-                .tag("reason", reason).register(registry);
+                .withRegistry(registry);
+        // every reason registered now, so that each is exposed (at 0) before its first refusal
+        this.deadlineSpent = refused.withTags("reason", "deadline_spent");
+        this.tooManyWaiting = refused.withTags("reason", "too_many_waiting");
+        this.callerShareFull = refused.withTags("reason", "caller_share_full");
+        this.reviewShareFull = refused.withTags("reason", "review_share_full");
+        this.reviewRateSpent = refused.withTags("reason", "review_rate_spent");
     }
 
     /**
@@ -139,7 +138,7 @@ public class KubernetesGuard {
             deadlineSpent.increment();
             LOG.warnf("the Kubernetes API did not complete a request's work within %s"
                     + " (maas.kubernetes.request-deadline): answered 503", deadline);
-            throw unavailable();
+            throw KubernetesFailures.unavailable();
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -155,6 +154,7 @@ public class KubernetesGuard {
      *
      * @throws ApiException 503 with Retry-After when that share is full; 503 without it when there is no API server
      */
+    @Override
     public <T> T reviewing(Supplier<T> review) {
         requireApiServer();
         if (!unreviewed.tryAcquire()) {
@@ -176,6 +176,7 @@ public class KubernetesGuard {
      *
      * @throws ApiException 503 with Retry-After (when the next one may go) beyond that rate
      */
+    @Override
     @SuppressWarnings("unchecked")
     public <T> T tokenReview(Supplier<T> call) {
         try {
@@ -201,6 +202,7 @@ public class KubernetesGuard {
      * @throws ApiException 429 with Retry-After when the caller's own share is full, 503 with Retry-After when
      *                      the replica's is
      */
+    @Override
     public void admit(String caller) {
         Held held = HELD.get();
         if (held == null) {
@@ -222,7 +224,7 @@ public class KubernetesGuard {
             tooManyWaiting.increment();
             LOG.debugf("%d requests already wait on the Kubernetes API (maas.kubernetes.max-concurrent-requests):"
                     + " answered 503", limits.maxConcurrentRequests());
-            throw unavailable();
+            throw KubernetesFailures.unavailable();
         }
         held.hold(reviewed);
         held.admitted = true;
@@ -262,10 +264,5 @@ public class KubernetesGuard {
         return ApiException.unavailableUntilReconfigured("maas-api has no Kubernetes API server to call (it runs"
                 + " outside a cluster and found no kubeconfig), and this endpoint needs one: retrying will not help;"
                 + " start maas-api in a cluster or with a kubeconfig");
-    }
-
-    private static ApiException unavailable() {
-        return ApiException.unavailable("the Kubernetes API is unavailable; retry shortly",
-                KubernetesFailures.RETRY_AFTER_SECONDS);
     }
 }

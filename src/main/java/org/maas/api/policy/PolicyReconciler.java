@@ -47,10 +47,10 @@ public final class PolicyReconciler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PolicyReconciler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FORBIDDEN = 403;
-    static final ResourceDefinitionContext RATE_LIMIT_POLICIES = new ResourceDefinitionContext.Builder()
+    public static final ResourceDefinitionContext RATE_LIMIT_POLICIES = new ResourceDefinitionContext.Builder()
             .withGroup("kuadrant.io").withVersion("v1").withKind("RateLimitPolicy").withPlural("ratelimitpolicies")
             .withNamespaced(true).build();
-    static final ResourceDefinitionContext TOKEN_RATE_LIMIT_POLICIES = new ResourceDefinitionContext.Builder()
+    public static final ResourceDefinitionContext TOKEN_RATE_LIMIT_POLICIES = new ResourceDefinitionContext.Builder()
             .withGroup("kuadrant.io").withVersion("v1alpha1").withKind("TokenRateLimitPolicy")
             .withPlural("tokenratelimitpolicies").withNamespaced(true).build();
 

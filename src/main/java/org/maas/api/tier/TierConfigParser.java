@@ -11,7 +11,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
+import org.maas.api.config.DnsNames;
 
 /**
  * Reads the tier config (the {@code tiers} key of the upstream {@code tier-to-group-mapping}
@@ -21,8 +21,6 @@ import java.util.regex.Pattern;
  */
 public final class TierConfigParser {
 
-    private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final int MAX_LABEL = 63;
     private static final Set<String> KEYS = Set.of("name", "displayName", "description", "level", "groups",
             "limits");
     private static final YAMLMapper YAML = YAMLMapper.builder()
@@ -109,12 +107,11 @@ public final class TierConfigParser {
             problems.add(at + "name is required");
         } else if (!name.isTextual()) {
             problems.add(at + "name must be a string, found " + describe(name));
-        } else if (name.asText().length() > MAX_LABEL || !DNS_1123_LABEL.matcher(name.asText()).matches()) {
-            problems.add(at + "name must be a DNS-1123 label (lower case letters, digits and '-', "
-                    + "starting and ending with a letter or digit, at most 63 characters)");
-        } else if (identity.tierNamespace(name.asText()).length() > MAX_LABEL) {
+        } else if (!DnsNames.isLabel(name.asText())) {
+            problems.add(at + "name must be " + DnsNames.LABEL_RULE);
+        } else if (identity.tierNamespace(name.asText()).length() > DnsNames.MAX_LABEL) {
             problems.add(at + "name is too long: its namespace '" + identity.tierNamespace(name.asText())
-                    + "' would exceed 63 characters (at most " + (MAX_LABEL - identity.tierNamespacePrefix().length())
+                    + "' would exceed 63 characters (at most " + (DnsNames.MAX_LABEL - identity.tierNamespacePrefix().length())
                     + " characters for a name)");
         }
     }

@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -69,6 +71,11 @@ public class LimitadorClient {
         Duration ttl = config.usage().cacheTtl();
         this.cache = Caffeine.newBuilder().expireAfter(new FetchedAtExpiry(ttl)).refreshAfterWrite(ttl.dividedBy(2))
                 .maximumSize(config.usage().cacheMaxEntries()).executor(reads).buildAsync(new Reads());
+    }
+
+    /** Where Limitador's HTTP API is (maas.usage.limitador-url). */
+    public String url() {
+        return baseUrl;
     }
 
     /** How long one read may take; a request waits no longer for all of its reads. */
@@ -119,38 +126,60 @@ public class LimitadorClient {
     }
 
     private RouteCounters read(String route) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/counters/"
-                        + URLEncoder.encode(route, StandardCharsets.UTF_8)))
-                .timeout(timeout).header("Accept", "application/json").GET().build();
         long start = System.nanoTime();
         String outcome = "error";
         try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                outcome = "http_" + response.statusCode() / 100 + "xx";
-                throw new LimitadorException("Limitador answered HTTP " + response.statusCode() + " for " + route);
-            }
-            JsonNode body = JSON.readTree(response.body());
-            if (!body.isArray()) {
-                outcome = "bad_answer";
-                throw new LimitadorException("Limitador's counters of " + route + " are not a JSON array");
-            }
+            JsonNode body = get("counters", route);
             List<LimitadorCounter> counters = new ArrayList<>(body.size());
             body.forEach(counter -> counters.add(LimitadorCounter.of(counter)));
             outcome = "ok";
             return new RouteCounters(Instant.now(), counters);
-        } catch (java.net.http.HttpTimeoutException e) {
-            outcome = "timeout";
-            throw new LimitadorException("Limitador did not answer within " + timeout + " for " + route);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Limitador could not be read for " + route + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LimitadorException("interrupted reading " + route);
+        } catch (LimitadorException e) {
+            outcome = e.outcome;
+            throw e;
         } finally {
             Timer.builder("maas_limitador_request_duration")
                     .description("Limitador HTTP reads (GET /counters/{namespace}) made for GET /v1/usage, by outcome")
                     .tag("outcome", outcome).register(registry).record(Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /**
+     * The names of the limits Limitador holds for a route ({@code GET /limits/{namespace}}): what the Kuadrant
+     * operator wrote from the policies in effect. Read now, on the caller's thread, not cached (the doctor's).
+     *
+     * @throws LimitadorException or {@link UncheckedIOException} when Limitador gives no such list
+     */
+    public Set<String> limitNames(String route) {
+        Set<String> names = new TreeSet<>();
+        get("limits", route).forEach(limit -> names.add(limit.path("name").asText()));
+        return names;
+    }
+
+    /** {@code GET /<what>/<route>}: a JSON array, or an exception that says why not. */
+    private JsonNode get(String what, String route) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/" + what + "/"
+                        + URLEncoder.encode(route, StandardCharsets.UTF_8)))
+                .timeout(timeout).header("Accept", "application/json").GET().build();
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new LimitadorException("Limitador answered HTTP " + response.statusCode() + " for " + route,
+                        "http_" + response.statusCode() / 100 + "xx");
+            }
+            JsonNode body = JSON.readTree(response.body());
+            if (!body.isArray()) {
+                throw new LimitadorException("Limitador's " + what + " of " + route + " are not a JSON array", "bad_answer");
+            }
+            return body;
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new LimitadorException("Limitador did not answer within " + timeout + " (maas.usage.limitador-timeout)"
+                    + " for " + route, "timeout");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Limitador could not be read for " + route + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LimitadorException("interrupted reading " + route, "error");
         }
     }
 
@@ -160,9 +189,13 @@ public class LimitadorClient {
     }
 
     /** A read that gave no counters; the route is reported as missing (partial), never as unused. */
-    static final class LimitadorException extends RuntimeException {
-        LimitadorException(String message) {
+    public static final class LimitadorException extends RuntimeException {
+        /** The read's outcome tag in maas_limitador_request_duration. */
+        private final String outcome;
+
+        LimitadorException(String message, String outcome) {
             super(message, null, false, false);
+            this.outcome = outcome;
         }
     }
 }

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -687,7 +689,8 @@ class DoctorTest {
 
     @Test
     void withoutItsReadPermissionTheGatewayChecksAreUnknownWithTheReason() {
-        PLANE.admin().rbac().clusterRoleBindings().withName("maas-api-doctor-" + NAMESPACE).delete();
+        PLANE.admin().rbac().roleBindings().inNamespace(GATEWAY_NAMESPACE).withName("maas-api-doctor-gateway").delete();
+        PLANE.admin().rbac().roleBindings().inNamespace(NAMESPACE).withName("maas-api-doctor").delete();
         PLANE.admin().rbac().clusterRoleBindings().withName("maas-api-group-revocation-" + NAMESPACE).delete();
         try {
             await("RBAC applies the removed binding").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
@@ -695,12 +698,38 @@ class DoctorTest {
             JsonPath report = doctor();
             assertCheck(report, "gateway.listener", "unknown", "403");
             assertCheck(report, "policy.gateway-auth-policy", "unknown", "403");
+            assertCheck(report, "policy.maas-api-auth-policy", "unknown", "403");
             assertCheck(report, "permissions.doctor", "fail", "maas-api may not get gateways.gateway.networking.k8s.io"
                     + " in " + GATEWAY_NAMESPACE);
             assertCheck(report, "permissions.models", "pass", "maas-api holds all");
             assertCheck(report, "tier-namespaces.stale-accounts", "unknown", "maas-api may not list Groups");
         } finally {
             PLANE.maasApi(NAMESPACE, GATEWAY_NAMESPACE, new String[] {"group-revocation"}); // the shipped RBAC again
+        }
+    }
+
+    /**
+     * The doctor's RBAC is a Role in each namespace it reads, not a ClusterRole: maas-api's ServiceAccount reads the
+     * gateway's policies and its own, and a copy of them in any other namespace is refused by the real API server.
+     */
+    @Test
+    void maasApiCannotReadAPolicyInAnotherNamespace() {
+        String elsewhere = "doctor-elsewhere";
+        PLANE.admin().resource(new NamespaceBuilder().withNewMetadata().withName(elsewhere).endMetadata().build())
+                .serverSideApply();
+        for (GatewayFixtures.Named policy : List.of(gateway.gatewayPolicy("gateway-auth-policy"),
+                gateway.gatewayPolicy("gateway-rate-limits"), gateway.ownPolicy("maas-api-token-rate-limits"))) {
+            GatewayFixtures.Named copy = new GatewayFixtures.Named(policy.kind(), elsewhere, policy.name());
+            GenericKubernetesResource original = gateway.get(policy);
+            original.getMetadata().setUid(null); // a new object in the other namespace
+            gateway.apply(copy, original);
+            assertNotNull(gateway.get(copy), "the copy exists: " + copy);
+            assertNotNull(client.genericKubernetesResources(policy.kind()).inNamespace(policy.namespace())
+                    .withName(policy.name()).get(), "maas-api reads " + policy);
+            KubernetesClientException refused = assertThrows(KubernetesClientException.class,
+                    () -> client.genericKubernetesResources(copy.kind()).inNamespace(elsewhere).withName(copy.name())
+                            .get(), "maas-api reads " + copy);
+            assertEquals(403, refused.getCode(), refused.getMessage());
         }
     }
 

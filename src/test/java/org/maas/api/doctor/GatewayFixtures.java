@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.maas.api.policy.PolicyReconciler;
 
 /**
  * The gateway side as an admin sets it up by the seed's guide, on the real control plane: the Gateway and the
@@ -47,13 +48,13 @@ final class GatewayFixtures {
 
     Named gatewayPolicy(String name) {
         return new Named(name.equals("gateway-auth-policy") ? Resources.AUTH_POLICIES
-                : name.equals("gateway-rate-limits") ? Resources.RATE_LIMIT_POLICIES : Resources.TOKEN_RATE_LIMIT_POLICIES,
+                : name.equals("gateway-rate-limits") ? PolicyReconciler.RATE_LIMIT_POLICIES : PolicyReconciler.TOKEN_RATE_LIMIT_POLICIES,
                 gatewayNamespace, name);
     }
 
     Named ownPolicy(String name) {
         return new Named(name.endsWith("auth-policy") ? Resources.AUTH_POLICIES
-                : name.endsWith("token-rate-limits") ? Resources.TOKEN_RATE_LIMIT_POLICIES : Resources.RATE_LIMIT_POLICIES,
+                : name.endsWith("token-rate-limits") ? PolicyReconciler.TOKEN_RATE_LIMIT_POLICIES : PolicyReconciler.RATE_LIMIT_POLICIES,
                 ownNamespace, name);
     }
 

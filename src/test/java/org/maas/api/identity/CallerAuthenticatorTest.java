@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.maas.api.error.ApiException;
+import org.maas.api.kubernetes.WorkShares;
 import org.maas.api.testing.Identities;
 
 /** What each kind of token costs in TokenReviews, with a reviewer that answers like the API server. */
@@ -60,14 +61,14 @@ class CallerAuthenticatorTest {
             List.of(), Identities.forGateway("gw"), registry, UNLIMITED, (user, groups) -> groups);
 
     /** KubernetesGuard's shares are tested on the real control plane (FairSharesTest). */
-    private static final CallerAuthenticator.Shares UNLIMITED = new CallerAuthenticator.Shares() {
+    private static final WorkShares UNLIMITED = new WorkShares() {
         @Override
-        public ReviewOutcome reviewing(java.util.function.Supplier<ReviewOutcome> review) {
+        public <T> T reviewing(java.util.function.Supplier<T> review) {
             return review.get();
         }
 
         @Override
-        public Optional<ReviewedUser> tokenReview(java.util.function.Supplier<Optional<ReviewedUser>> call) {
+        public <T> T tokenReview(java.util.function.Supplier<T> call) {
             return call.get();
         }
 

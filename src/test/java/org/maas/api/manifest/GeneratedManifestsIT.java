@@ -139,7 +139,8 @@ class GeneratedManifestsIT {
         ManifestFiles.one(GENERATED, "ServiceAccount", account);
         List<ObjectNode> bindings = new ArrayList<>(ManifestFiles.ofKind(GENERATED, "RoleBinding"));
         bindings.addAll(ManifestFiles.ofKind(GENERATED, "ClusterRoleBinding"));
-        assertEquals(5, bindings.size(), "tier config, leader election, tokens, models and the doctor");
+        assertEquals(6, bindings.size(), "tier config, leader election, tokens, models and the doctor's two"
+                + " (the gateway's namespace and maas-api's own)");
         for (ObjectNode binding : bindings) {
             JsonNode subject = binding.path("subjects").get(0);
             assertEquals(account, subject.path("name").asText(), ManifestFiles.id(binding));
@@ -164,6 +165,28 @@ class GeneratedManifestsIT {
     void theGeneratedConfigMapStillHoldsTheTierFile() {
         assertEquals(Tiers.defaultFileText(), ManifestFiles.one(GENERATED, "ConfigMap", CONFIG.tiers().configMapName())
                 .path("data").path(CONFIG.tiers().configMapKey()).asText());
+    }
+
+    /**
+     * The doctor reads the Gateway and the policies by Roles in the gateway's namespace (the one the route attaches
+     * to) and in maas-api's own; no ClusterRole grants Gateway API or Kuadrant objects.
+     */
+    @Test
+    void theDoctorReadsOnlyInTheGatewaysNamespaceAndItsOwn() {
+        String gatewayNamespace = ManifestFiles.one(GENERATED, "HTTPRoute", "maas-api-route").path("spec")
+                .path("parentRefs").get(0).path("namespace").asText();
+        assertEquals(gatewayNamespace, ManifestFiles.one(GENERATED, "Role", "maas-api-doctor-gateway").path("metadata")
+                .path("namespace").asText());
+        assertEquals(deployment().path("metadata").path("namespace").asText(), ManifestFiles.one(GENERATED, "Role",
+                "maas-api-doctor").path("metadata").path("namespace").asText());
+        for (ObjectNode role : ManifestFiles.ofKind(GENERATED, "ClusterRole")) {
+            for (JsonNode rule : role.path("rules")) {
+                for (JsonNode group : rule.path("apiGroups")) {
+                    assertFalse(group.asText().equals("kuadrant.io") || (group.asText().equals("gateway.networking.k8s.io")
+                            && rule.path("resources").toString().contains("gateways")), ManifestFiles.id(role) + ": " + rule);
+                }
+            }
+        }
     }
 
     @Test
@@ -192,6 +215,46 @@ class GeneratedManifestsIT {
             assertFalse(machine.find(), () -> file.getFileName() + " contains " + machine.group() + ": ..."
                     + text.substring(Math.max(0, machine.start() - 60), Math.min(text.length(), machine.end() + 60))
                     + "...");
+        }
+    }
+
+    /**
+     * The production jar (target/quarkus-app/app/, which `make build` writes) holds the service only: no class
+     * compiled from src/test (tests, harness, build tools) nor from src/bench (the benchmark's baseline).
+     */
+    @Test
+    void theProductionJarHoldsNoTestOrBenchmarkClass() throws IOException {
+        Set<String> notShipped = new java.util.TreeSet<>();
+        for (String root : List.of("src/test/java", "src/test/generated-client", "src/bench/java")) {
+            notShipped.addAll(sourceClasses(ManifestFiles.path(root)));
+        }
+        assertTrue(notShipped.contains("org/maas/api/bench/ConstantBaselineResource"), "src/bench/java is read");
+        List<java.nio.file.Path> jars;
+        try (Stream<java.nio.file.Path> listed = Files.list(ManifestFiles.path("target/quarkus-app/app"))) {
+            jars = listed.filter(p -> p.toString().endsWith(".jar")).toList();
+        }
+        assertEquals(1, jars.size(), "one application jar in target/quarkus-app/app: " + jars);
+        List<String> shipped;
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(jars.get(0).toFile())) {
+            shipped = jar.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.endsWith(".class"))
+                    .map(n -> n.substring(0, n.length() - ".class".length())).toList();
+        }
+        assertTrue(shipped.contains(TierResource.class.getName().replace('.', '/')), "the jar holds the service");
+        List<String> leaked = shipped.stream()
+                .filter(c -> notShipped.contains(c.contains("$") ? c.substring(0, c.indexOf('$')) : c)).toList();
+        assertEquals(List.of(), leaked, "classes of src/test or src/bench in " + jars.get(0).getFileName());
+    }
+
+    /** The top-level class names (a/b/C) of the .java files under a source root, from their paths. */
+    private static Set<String> sourceClasses(java.nio.file.Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return Set.of();
+        }
+        try (Stream<java.nio.file.Path> files = Files.walk(root)) {
+            return files.filter(f -> f.toString().endsWith(".java"))
+                    .map(f -> root.relativize(f).toString().replace(java.io.File.separatorChar, '/'))
+                    .map(f -> f.substring(0, f.length() - ".java".length()))
+                    .collect(java.util.stream.Collectors.toSet());
         }
     }
 

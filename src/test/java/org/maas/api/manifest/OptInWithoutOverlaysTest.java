@@ -64,7 +64,8 @@ class OptInWithoutOverlaysTest {
         try (LogCapture logs = LogCapture.start()) {
             editTiers(NAMESPACE, tiers -> tiers.replace("requests: [{limit: 20, window: 2m}]",
                     "requests: [{limit: 22, window: 2m}]"));
-            // The shipped RBAC lets maas-api read the policies (the doctor's ClusterRole): the apply is what is refused.
+            // The shipped RBAC lets maas-api read the policies (the doctor's Role in the gateway's namespace): the apply
+            // is what is refused.
             for (String resource : List.of("ratelimitpolicies", "tokenratelimitpolicies")) {
                 awaitOneWarning(logs, "cannot patch resource \"" + resource + "\" in API group \"kuadrant.io\" in the"
                         + " namespace \"" + GATEWAY_NAMESPACE + "\"", "overlays/policy-reconcile");

@@ -199,9 +199,9 @@ public final class ControlPlane {
 
     /**
      * As {@link #maasApi(String, String...)}, with the gateway in {@code gatewayNamespace} (created here)
-     * instead of openshift-ingress: the overlays' Roles and RoleBindings in openshift-ingress (the policy
-     * reconcile's) move there, so that classes reconciling policies do not share them. Null: those are left
-     * out, as before.
+     * instead of openshift-ingress: the Roles and RoleBindings in openshift-ingress (the doctor's, and the policy
+     * reconcile overlay's) move there, so that classes reconciling policies do not share them. Null: those are
+     * left out, as before.
      */
     public String maasApi(String namespace, String gatewayNamespace, String... overlays) {
         admin.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())

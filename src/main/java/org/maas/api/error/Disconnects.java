@@ -1,4 +1,4 @@
-package org.maas.api.http;
+package org.maas.api.error;
 
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpClosedException;
