@@ -249,7 +249,7 @@ public class ModelAccess {
     private Decision review(Key key) {
         SubjectAccessReview review = new SubjectAccessReviewBuilder().withNewSpec()
                 .withUser(key.identity().username()).withGroups(key.identity().groups())
-                .withNewResourceAttributes().withGroup(ModelCatalog.KSERVE_GROUP).withResource("llminferenceservices")
+                .withNewResourceAttributes().withGroup(KServe.GROUP).withResource("llminferenceservices")
                 .withVerb("post").withNamespace(key.namespace()).withName(key.name()).endResourceAttributes()
                 .endSpec().build();
         SubjectAccessReview answer;
