@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,8 +67,8 @@ public final class ModelAccessReconciler implements AutoCloseable {
     private final MaasIdentity identity;
     private final Supplier<TierIndex> tiers;
     private final Supplier<Optional<KServe.Models>> source;
-    private final MeterRegistry registry;
     private final Counter failures;
+    private final MeterProvider<Counter> invalidTiers;
     private final ModelReader reader;
     private final Controller controller;
     /** The problems last reported per model (uid) and reason, so a resync does not repeat the Event. */
@@ -93,11 +94,13 @@ public final class ModelAccessReconciler implements AutoCloseable {
         this.identity = identity;
         this.tiers = tiers;
         this.source = source;
-        this.registry = registry;
         this.reader = new ModelReader(settings.gatewayName(), settings.gatewayNamespace());
         this.failures = Counter.builder("maas_model_access_failures")
                 .description("Model access reconciles that failed on a Kubernetes API call (retried at the next change or resync)")
-                .register(registry);
+                .withRegistry(registry).withTags();
+        this.invalidTiers = Counter.builder("maas_model_access_invalid_tiers")
+                .description("Problems with models' tier annotations, reported once each as a Warning Event, by reason")
+                .withRegistry(registry);
         // Not leader-only: every replica connects its informer (a new leader starts warm); the work checks the Lease.
         this.controller = new Controller(new Controller.Settings("model-access", settings.resyncInterval(), false),
                 leadership, this::reconcileEveryModel, clean::clear); // another replica may have written meanwhile
@@ -307,7 +310,7 @@ public final class ModelAccessReconciler implements AutoCloseable {
         reported.put(key, message);
         // counted once reported: an Event refused (say, in a namespace being deleted) is retried, not counted twice
         for (TierAnnotation.Problem problem : problems) {
-            registry.counter("maas_model_access_invalid_tiers", "reason", problem.reason()).increment();
+            invalidTiers.withTags("reason", problem.reason()).increment();
         }
     }
 

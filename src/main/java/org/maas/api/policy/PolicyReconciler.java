@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
@@ -87,15 +88,17 @@ public final class PolicyReconciler implements AutoCloseable {
         // Not leader-only: every replica compares and reports; only the applies wait for the Lease.
         this.controller = new Controller(new Controller.Settings("policy-reconcile", settings.resyncInterval(), false),
                 leadership, this::reconcile, () -> { });
+        MeterProvider<Counter> drifted = Counter.builder("maas_policy_drift")
+                .description("Times a managed policy was found changed by someone other than maas-api")
+                .withRegistry(registry);
+        // Gauges have no MeterProvider: each reads a value of its own.
         for (String policy : List.of(PolicyRenderer.RATE_LIMIT_POLICY, PolicyRenderer.TOKEN_RATE_LIMIT_POLICY)) {
             AtomicInteger value = new AtomicInteger();
             inSync.put(policy, value);
             Gauge.builder("maas_policy_in_sync", value, AtomicInteger::get).tag("policy", policy)
                     .description("1 when the policy in the cluster equals the one rendered from the tier config")
                     .register(registry);
-            drift.put(policy, Counter.builder("maas_policy_drift").tag("policy", policy)
-                    .description("Times a managed policy was found changed by someone other than maas-api")
-                    .register(registry));
+            drift.put(policy, drifted.withTags("policy", policy));
         }
     }
 
