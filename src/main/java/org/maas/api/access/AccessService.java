@@ -26,6 +26,7 @@ import org.maas.api.error.KubernetesFailures;
 import org.maas.api.identity.Caller;
 import org.maas.api.identity.JwtClaims;
 import org.maas.api.identity.MaasIdentity;
+import org.maas.api.identity.MaasSubject;
 import org.maas.api.model.Model;
 import org.maas.api.model.ModelAccess;
 import org.maas.api.model.ModelCatalog;
@@ -81,12 +82,11 @@ class AccessService {
     /** Everything that needs the Kubernetes API; run within the request's deadline (KubernetesGuard). */
     Decided decide(Caller caller, String token) {
         TierIndex index = tiers.current();
-        TierMatch match = tiers.match(caller.groups());
+        TierMatch match = tiers.match(caller);
         Tier tier = match.found() ? match.tier() : null;
         AccessReport.Caller who = describe(caller, token);
         TierReason reason = tierReason(caller, match, index);
-        String userid = caller instanceof Caller.MaasToken t ? t.serviceAccount()
-                : identity.serviceAccountName(caller.username());
+        String userid = identity.userid(caller);
         if (tier == null) {
             GatewayIdentity gateway = new GatewayIdentity(caller instanceof Caller.MaasToken, caller instanceof
                     Caller.MaasToken ? caller.username() : null, caller instanceof Caller.MaasToken ? caller.groups()
@@ -95,7 +95,7 @@ class AccessService {
                             + (caller instanceof Caller.MaasToken ? "" : ", and minting a MaaS token is refused"));
             return new Decided(who, gateway, reason, null, userid, List.of(), List.of(), catalog.models().size());
         }
-        ModelAccess.Identity reviewed = ModelAccess.identityOf(caller, tier.name(), identity);
+        MaasSubject reviewed = identity.subject(caller, tier.name());
         GatewayIdentity gateway = caller instanceof Caller.MaasToken
                 ? new GatewayIdentity(true, reviewed.username(), reviewed.groups(), userid,
                         "model calls with this token are reviewed as exactly this identity")
@@ -106,7 +106,7 @@ class AccessService {
         List<AccessReport.ModelAccess> shown = new ArrayList<>();
         List<Model> allowed = new ArrayList<>();
         int hidden = 0;
-        for (ModelAccess.Verdict verdict : access.verdicts(reviewed, catalog.models())) {
+        for (ModelAccess.Verdict verdict : access.verdicts(reviewed, catalog.models(), "GET /v1/access")) {
             String value = catalog.tierAnnotation(verdict.model());
             TierAnnotation annotation = value == null ? null : TierAnnotation.parse(value, index);
             boolean granted = annotation != null && annotation.tiers().contains(tier.name());

@@ -8,6 +8,7 @@ import java.util.List;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.kubernetes.KubernetesGuard;
 import org.maas.api.identity.MaasIdentity;
+import org.maas.api.model.ModelAccess;
 import org.maas.api.model.ModelCatalog;
 import org.maas.api.policy.LivePolicies;
 import org.maas.api.tier.TierCatalog;
@@ -20,7 +21,8 @@ class DoctorSetup {
     private final Doctor doctor;
 
     DoctorSetup(KubernetesClient client, MaasConfig config, KubernetesGuard kubernetes, LivePolicies policies,
-                TierCatalog tiers, ModelCatalog models, MaasIdentity identity, LimitadorClient limitador,
+                TierCatalog tiers, ModelCatalog models, ModelAccess access, MaasIdentity identity,
+                LimitadorClient limitador,
                 MeterRegistry registry) {
         String gatewayNamespace = config.gateway().namespace();
         String gateway = config.gateway().name();
@@ -36,7 +38,7 @@ class DoctorSetup {
                 new PolicyChecks(client, gatewayNamespace, ownNamespace, () -> policies.current().policies()),
                 new AuthChecks(client, gatewayNamespace, gateway, ownNamespace, identity),
                 new LimitadorChecks(limitador, models, tiers::served),
-                new ModelChecks(client, models, tiers::served, identity, manageAccess, gateway),
+                new ModelChecks(access, models, tiers::served, identity, manageAccess, gateway),
                 new PermissionChecks(client, features),
                 new TierNamespaceChecks(client, tiers::served, identity,
                         config.revocation().onGroupChange() == MaasConfig.Revocation.GroupChange.ON)),

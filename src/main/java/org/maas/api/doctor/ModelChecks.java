@@ -1,13 +1,15 @@
 package org.maas.api.doctor;
 
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
+import org.maas.api.error.ApiException;
+import org.maas.api.error.ErrorCode;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.model.Model;
+import org.maas.api.model.ModelAccess;
 import org.maas.api.model.ModelCatalog;
 import org.maas.api.model.TierAnnotation;
 import org.maas.api.tier.Tier;
@@ -15,9 +17,9 @@ import org.maas.api.tier.TierIndex;
 
 /**
  * Every LLMInferenceService attached to the gateway (the model cache of GET /v1/models): ready, served by an
- * HTTPRoute whose parent is the gateway, callable by at least one tier (the gateway's own question, a
- * SubjectAccessReview of {@code post} on the model, asked for a MaaS token of each tier: a ServiceAccount in the
- * tier's namespace with its groups), its tier annotation valid, and the annotation not left without effect.
+ * HTTPRoute whose parent is the gateway, callable by at least one tier (the gateway's own question, asked
+ * through {@link ModelAccess} for a MaaS token of each tier: a ServiceAccount in the tier's namespace with its
+ * groups), its tier annotation valid, and the annotation not left without effect.
  */
 final class ModelChecks implements CheckGroup {
 
@@ -29,16 +31,19 @@ final class ModelChecks implements CheckGroup {
     /** At most this many models are named in one check's {@code seen}. */
     private static final int NAMED = 5;
 
-    private final KubernetesClient client;
+    /** The user whose MaaS token in each tier the doctor asks about (the groups decide, not the name). */
+    private static final String DOCTOR = "maas-doctor";
+
+    private final ModelAccess access;
     private final ModelCatalog catalog;
     private final Supplier<TierIndex> tiers;
     private final MaasIdentity identity;
     private final boolean manageAccess;
     private final String gateway;
 
-    ModelChecks(KubernetesClient client, ModelCatalog catalog, Supplier<TierIndex> tiers, MaasIdentity identity,
+    ModelChecks(ModelAccess access, ModelCatalog catalog, Supplier<TierIndex> tiers, MaasIdentity identity,
                 boolean manageAccess, String gateway) {
-        this.client = client;
+        this.access = access;
         this.catalog = catalog;
         this.tiers = tiers;
         this.identity = identity;
@@ -72,6 +77,7 @@ final class ModelChecks implements CheckGroup {
         List<String> nobody = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
         List<String> annotated = new ArrayList<>();
+        Set<Model> callable = callable(models, index);
         for (Model model : models) {
             String name = model.namespace() + "/" + model.name();
             if (!model.ready()) {
@@ -80,7 +86,7 @@ final class ModelChecks implements CheckGroup {
             if (!catalog.routedThroughGateway(model)) {
                 notRouted.add(name + " (route " + model.route() + ")");
             }
-            if (callers(model, index).isEmpty()) {
+            if (!callable.contains(model)) {
                 nobody.add(name);
             }
             String annotation = catalog.tierAnnotation(model);
@@ -115,23 +121,25 @@ final class ModelChecks implements CheckGroup {
                         + " drop the annotation", true));
     }
 
-    /** The tiers whose MaaS tokens the cluster's RBAC lets post on this model: what the gateway asks. */
-    private List<String> callers(Model model, TierIndex index) {
-        List<String> allowed = new ArrayList<>();
+    /**
+     * The models some tier's MaaS token may post on, as the gateway asks; a review that failed leaves the
+     * checks unknown rather than calling the model uncallable.
+     */
+    private Set<Model> callable(List<Model> models, TierIndex index) {
+        Set<Model> callable = new HashSet<>();
         for (Tier tier : index.tiers()) {
-            String namespace = identity.tierNamespace(tier.name());
-            SubjectAccessReview review = new SubjectAccessReviewBuilder().withNewSpec()
-                    .withUser("system:serviceaccount:" + namespace + ":maas-doctor")
-                    .withGroups(identity.tierGroup(tier.name()), "system:serviceaccounts", "system:authenticated")
-                    .withNewResourceAttributes().withGroup("serving.kserve.io").withResource("llminferenceservices")
-                    .withVerb("post").withNamespace(model.namespace()).withName(model.name()).endResourceAttributes()
-                    .endSpec().build();
-            SubjectAccessReview answer = client.authorization().v1().subjectAccessReview().create(review);
-            if (answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed())) {
-                allowed.add(tier.name());
+            for (ModelAccess.Verdict verdict : access.verdicts(identity.tokenSubject(tier.name(), DOCTOR), models,
+                    "the doctor")) {
+                if (verdict.allowed() == null) {
+                    throw new ApiException(ErrorCode.INTERNAL_ERROR, "the access review of " + verdict.model().namespace() + "/" + verdict.model().name()
+                            + " failed: " + verdict.failure());
+                }
+                if (verdict.allowed()) {
+                    callable.add(verdict.model());
+                }
             }
         }
-        return allowed;
+        return callable;
     }
 
     private static Check verdict(String check, int total, List<String> bad, String what, String good, String fix,

@@ -2,6 +2,7 @@ package org.maas.api.identity;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.Optional;
 import org.maas.api.config.MaasConfig;
 
@@ -65,6 +66,26 @@ public final class MaasIdentity {
     /** The Kubernetes username of the user's MaaS tokens in that tier. */
     public String serviceAccountUsername(String tier, String username) {
         return SERVICE_ACCOUNT_USER_PREFIX + tierNamespace(tier) + ":" + serviceAccountName(username);
+    }
+
+    /**
+     * The subject the gateway reviews for this caller in {@code tier}: a MaaS token is its own ServiceAccount; a
+     * person calling with their own cluster token is the ServiceAccount a mint would give them there.
+     */
+    public MaasSubject subject(Caller caller, String tier) {
+        return caller instanceof Caller.MaasToken token ? new MaasSubject(token.username(), token.groups())
+                : tokenSubject(tier, caller.username());
+    }
+
+    /** A MaaS token of {@code username} in {@code tier}: its ServiceAccount, with the groups every ServiceAccount there has. */
+    public MaasSubject tokenSubject(String tier, String username) {
+        return new MaasSubject(serviceAccountUsername(tier, username),
+                List.of("system:serviceaccounts", tierGroup(tier), "system:authenticated"));
+    }
+
+    /** The gateway's {@code auth.identity.userid} for the caller: their ServiceAccount's name, the same in every tier. */
+    public String userid(Caller caller) {
+        return caller instanceof Caller.MaasToken token ? token.serviceAccount() : serviceAccountName(caller.username());
     }
 
     /** The tier of a reviewed username that is a ServiceAccount in a tier namespace, i.e. a MaaS token. */

@@ -11,11 +11,10 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,16 +23,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
+import org.maas.api.controller.Controller;
+import org.maas.api.controller.Controllers;
 import org.maas.api.error.KubernetesFailures;
 import org.maas.api.identity.MaasIdentity;
 import org.maas.api.kubernetes.Leadership;
@@ -46,8 +43,9 @@ import org.maas.api.tier.TierIndex;
  * deletes them (the garbage collector's job). A model that loses its annotation, its last valid tier, or
  * its place on the gateway loses them again; objects without maas-api's label are never written or deleted.
  *
- * <p>Every replica keeps the informer; only the leader reads the RBAC objects and writes. All work runs on
- * one thread: on a model change, on a tier config change, on becoming leader and every resync interval.
+ * <p>Every replica connects to KServe's informer ({@link KServe}, shared with the model list); only the leader
+ * reads the RBAC objects and writes. All work runs on its {@link Controller}'s thread: a model change (a burst
+ * of them runs once), a tier config change, becoming leader and every resync interval.
  */
 public final class ModelAccessReconciler implements AutoCloseable {
 
@@ -56,19 +54,11 @@ public final class ModelAccessReconciler implements AutoCloseable {
     private static final int FORBIDDEN = 403;
     static final String INVALID_REASON = "InvalidTierAnnotation";
     static final String NAME_TAKEN_REASON = "AccessObjectNotOwned";
+    private static final String CONNECT = "connect";
+    private static final Duration RECONNECT = Duration.ofSeconds(30);
 
-    /** The gateway whose models count, maas-api's field manager, the model API version and the resync interval. */
-    public record Settings(String gatewayName, String gatewayNamespace, String fieldManager, String modelVersion,
-                           Duration resyncInterval) {
-
-        ResourceDefinitionContext models() {
-            return new ResourceDefinitionContext.Builder().withGroup(AccessObjects.GROUP).withVersion(modelVersion)
-                    .withKind(AccessObjects.KIND).withPlural(AccessObjects.RESOURCE).withNamespaced(true).build();
-        }
-
-        String apiVersion() {
-            return AccessObjects.GROUP + "/" + modelVersion;
-        }
+    /** The gateway whose models count, maas-api's field manager and the resync interval. */
+    public record Settings(String gatewayName, String gatewayNamespace, String fieldManager, Duration resyncInterval) {
     }
 
     private final KubernetesClient client;
@@ -76,10 +66,11 @@ public final class ModelAccessReconciler implements AutoCloseable {
     private final Leadership leadership;
     private final MaasIdentity identity;
     private final Supplier<TierIndex> tiers;
-    private final MeterRegistry registry;
+    private final Supplier<Optional<KServe.Models>> source;
     private final Counter failures;
+    private final MeterProvider<Counter> invalidTiers;
     private final ModelReader reader;
-    private final ScheduledExecutorService worker;
+    private final Controller controller;
     /** The problems last reported per model (uid) and reason, so a resync does not repeat the Event. */
     private final Map<String, String> reported = new ConcurrentHashMap<>();
     /**
@@ -87,98 +78,119 @@ public final class ModelAccessReconciler implements AutoCloseable {
      * a resync does not read them again (two GETs per model) until they are granted or leadership changes.
      */
     private final Set<String> clean = ConcurrentHashMap.newKeySet();
-    private volatile SharedIndexInformer<GenericKubernetesResource> informer;
+    /** KServe's informer once connected (this reconciler's thread only writes it). */
+    private volatile KServe.Models models;
 
+    /**
+     * @param source KServe's informer ({@link KServe#models}): empty while KServe serves no version, throws while
+     *               discovery fails; asked on this reconciler's thread until it answers
+     */
     public ModelAccessReconciler(KubernetesClient client, Settings settings, Leadership leadership,
-                                 MaasIdentity identity, Supplier<TierIndex> tiers, MeterRegistry registry) {
+                                 MaasIdentity identity, Supplier<TierIndex> tiers, MeterRegistry registry,
+                                 Supplier<Optional<KServe.Models>> source) {
         this.client = client;
         this.settings = settings;
         this.leadership = leadership;
         this.identity = identity;
         this.tiers = tiers;
-        this.registry = registry;
+        this.source = source;
         this.reader = new ModelReader(settings.gatewayName(), settings.gatewayNamespace());
         this.failures = Counter.builder("maas_model_access_failures")
                 .description("Model access reconciles that failed on a Kubernetes API call (retried at the next change or resync)")
-                .register(registry);
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "model-access-reconciler");
-            thread.setDaemon(true);
-            return thread;
-        });
+                .withRegistry(registry).withTags();
+        this.invalidTiers = Counter.builder("maas_model_access_invalid_tiers")
+                .description("Problems with models' tier annotations, reported once each as a Warning Event, by reason")
+                .withRegistry(registry);
+        // Not leader-only: every replica connects its informer (a new leader starts warm); the work checks the Lease.
+        this.controller = new Controller(new Controller.Settings("model-access", settings.resyncInterval(), false),
+                leadership, this::reconcileEveryModel, clean::clear); // another replica may have written meanwhile
     }
 
-    /** The informer on every LLMInferenceService, not started, handing each change to this reconciler. */
-    public SharedIndexInformer<GenericKubernetesResource> informer(KubernetesClient kubernetes) {
-        SharedIndexInformer<GenericKubernetesResource> built = kubernetes.genericKubernetesResources(settings.models())
-                .inAnyNamespace().runnableInformer(0);
-        built.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(GenericKubernetesResource model) {
-                changed(Cache.metaNamespaceKeyFunc(model));
-            }
-
-            @Override
-            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource model) {
-                changed(Cache.metaNamespaceKeyFunc(model));
-            }
-
-            @Override
-            public void onDelete(GenericKubernetesResource model, boolean finalStateUnknown) {
-                // Its Role and RoleBinding go with it (ownerReference): only forget what was reported.
-                String uid = uid(model);
-                reported.keySet().removeIf(key -> key.startsWith(uid + "/"));
-                clean.remove(uid);
-            }
-        });
-        informer = built;
-        return built;
+    /** What {@link Controllers#run} starts. */
+    Controller controller() {
+        return controller;
     }
 
-    /** Joins the leader election and starts the periodic resync; {@link #informer} must have been built. */
-    public synchronized void start() {
-        leadership.join("model access", this::becameLeader, clean::clear);
-        long resync = settings.resyncInterval().toMillis();
-        worker.scheduleWithFixedDelay(this::reconcileEveryModel, resync, resync, TimeUnit.MILLISECONDS);
+    /** Joins the leader election, connects to KServe's informer and starts the resync (the application: {@link Controllers#run}). */
+    public void start() {
+        controller.start();
+        connectSoon();
     }
 
-    private void becameLeader() {
-        clean.clear(); // another replica may have written meanwhile
-        reconcileAll();
+    /** Connects to KServe's informer on this reconciler's thread, now or, while it is not there, every {@link #RECONNECT}. */
+    void connectSoon() {
+        controller.enqueue(CONNECT, this::connect);
     }
 
     /** The tier config changed (or leadership was gained): every model again. Completes when done. */
     public Future<?> reconcileAll() {
-        return queue(this::reconcileEveryModel);
+        return controller.resyncNow();
+    }
+
+    /** Until connected: tries, and if KServe's informer is not there yet, tries again in {@link #RECONNECT}. */
+    private void connect() {
+        if (!connected()) {
+            controller.enqueueAfter(RECONNECT, CONNECT, this::connect);
+        }
+    }
+
+    /** Adds this reconciler's handler to KServe's informer, once (it is then told every model the informer holds). */
+    private boolean connected() {
+        if (models != null) {
+            return true;
+        }
+        Optional<KServe.Models> served;
+        try {
+            served = source.get();
+        } catch (RuntimeException e) { // discovery failed (KubernetesFailures logged why)
+            return false;
+        }
+        if (served.isEmpty()) {
+            return false;
+        }
+        served.get().informer().addEventHandler(new Handler());
+        models = served.get();
+        return true;
+    }
+
+    /** Informer events: only hand work over. */
+    private final class Handler implements ResourceEventHandler<GenericKubernetesResource> {
+        @Override
+        public void onAdd(GenericKubernetesResource model) {
+            changed(Cache.metaNamespaceKeyFunc(model));
+        }
+
+        @Override
+        public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource model) {
+            changed(Cache.metaNamespaceKeyFunc(model));
+        }
+
+        @Override
+        public void onDelete(GenericKubernetesResource model, boolean finalStateUnknown) {
+            // Its Role and RoleBinding go with it (ownerReference): only forget what was reported.
+            String uid = uid(model);
+            reported.keySet().removeIf(key -> key.startsWith(uid + "/"));
+            clean.remove(uid);
+        }
     }
 
     private void changed(String key) {
-        queue(() -> reconcileKey(key));
-    }
-
-    /** Never throws: callers include the tier catalog and the informer's thread. */
-    private Future<?> queue(Runnable work) {
-        try {
-            return worker.submit(work);
-        } catch (RejectedExecutionException e) { // closed: shutting down
-            return CompletableFuture.completedFuture(null);
-        }
+        controller.enqueue("model/" + key, () -> reconcileKey(key));
     }
 
     private void reconcileEveryModel() {
-        SharedIndexInformer<GenericKubernetesResource> models = informer;
-        if (models == null || !leadership.isLeader()) {
+        if (!connected() || !controller.isLeader()) {
             return;
         }
-        for (GenericKubernetesResource model : models.getStore().list()) {
+        for (GenericKubernetesResource model : models.informer().getStore().list()) {
             reconcile(model);
         }
     }
 
     private void reconcileKey(String key) {
-        SharedIndexInformer<GenericKubernetesResource> models = informer;
-        GenericKubernetesResource model = models == null ? null : models.getStore().getByKey(key);
-        if (model != null && leadership.isLeader()) {
+        KServe.Models connected = models;
+        GenericKubernetesResource model = connected == null ? null : connected.informer().getStore().getByKey(key);
+        if (model != null && controller.isLeader()) {
             reconcile(model);
         }
     }
@@ -210,7 +222,7 @@ public final class ModelAccessReconciler implements AutoCloseable {
             }
             LOG.warnf("model access for %s failed: HTTP %d %s; retried at the next change or resync", where,
                     e.getCode(), e.getMessage());
-        } catch (RuntimeException e) { // the scheduled resync must survive anything
+        } catch (RuntimeException e) { // one model's failure must not stop the others' resync
             failures.increment();
             LOG.errorf(e, "model access for %s failed", where);
         }
@@ -218,8 +230,8 @@ public final class ModelAccessReconciler implements AutoCloseable {
 
     private void apply(GenericKubernetesResource model, TierAnnotation grant) {
         clean.remove(uid(model));
-        Role role = AccessObjects.role(model, settings.apiVersion());
-        RoleBinding binding = AccessObjects.binding(model, settings.apiVersion(), grant.tiers(), identity);
+        Role role = AccessObjects.role(model, models.apiVersion());
+        RoleBinding binding = AccessObjects.binding(model, models.apiVersion(), grant.tiers(), identity);
         Resource<Role> roleResource = client.rbac().roles().inNamespace(namespace(model)).resource(role);
         Resource<RoleBinding> bindingResource = client.rbac().roleBindings().inNamespace(namespace(model)).resource(binding);
         Role liveRole = roleResource.get();
@@ -252,14 +264,14 @@ public final class ModelAccessReconciler implements AutoCloseable {
         if (liveRole != null && AccessObjects.ours(liveRole)) {
             write(role::delete, "deleted Role", liveRole);
         }
-        if (leadership.isLeader()) {
+        if (controller.isLeader()) {
             clean.add(uid(model));
         }
     }
 
     /** Writes only while leading: checked right before the call, so a replica that lost the Lease stops here. */
     private void write(Runnable call, String what, HasMetadata object) {
-        if (!leadership.isLeader()) {
+        if (!controller.isLeader()) {
             return;
         }
         call.run();
@@ -290,7 +302,7 @@ public final class ModelAccessReconciler implements AutoCloseable {
             return;
         }
         String message = String.join("; ", problems.stream().map(TierAnnotation.Problem::message).toList());
-        if (message.equals(reported.get(key)) || !leadership.isLeader()) {
+        if (message.equals(reported.get(key)) || !controller.isLeader()) {
             return; // reported already (a resync), or not ours to report
         }
         LOG.warnf("model %s/%s: %s", namespace(model), model.getMetadata().getName(), message);
@@ -298,7 +310,7 @@ public final class ModelAccessReconciler implements AutoCloseable {
         reported.put(key, message);
         // counted once reported: an Event refused (say, in a namespace being deleted) is retried, not counted twice
         for (TierAnnotation.Problem problem : problems) {
-            registry.counter("maas_model_access_invalid_tiers", "reason", problem.reason()).increment();
+            invalidTiers.withTags("reason", problem.reason()).increment();
         }
     }
 
@@ -307,7 +319,7 @@ public final class ModelAccessReconciler implements AutoCloseable {
         return new EventBuilder()
                 .withNewMetadata().withName(eventName(model.getMetadata().getName()))
                 .withNamespace(namespace(model)).endMetadata()
-                .withNewInvolvedObject().withApiVersion(settings.apiVersion()).withKind(AccessObjects.KIND)
+                .withNewInvolvedObject().withApiVersion(models.apiVersion()).withKind(AccessObjects.KIND)
                 .withName(model.getMetadata().getName()).withNamespace(namespace(model))
                 .withUid(model.getMetadata().getUid()).endInvolvedObject()
                 .withType("Warning").withReason(reason).withMessage(message)
@@ -347,7 +359,7 @@ public final class ModelAccessReconciler implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        worker.shutdownNow();
+    public void close() {
+        controller.close();
     }
 }

@@ -2,11 +2,7 @@ package org.maas.api.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -14,11 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jboss.logging.Logger;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiException;
 import org.maas.api.error.KubernetesFailures;
@@ -27,41 +22,34 @@ import org.maas.api.kubernetes.Informers;
 /**
  * The LLMInferenceServices attached to the MaaS gateway, from informer caches of LLMInferenceServices and
  * HTTPRoutes in all namespaces: a request never lists the cluster. Started by the first GET /v1/models
- * (the tier lookup needs no cluster): it asks API discovery which version of {@code serving.kserve.io} is
- * served (v1alpha2, else v1alpha1) and starts both informers through {@link Informers}. The list shown is
+ * (the tier lookup needs no cluster): the LLMInferenceServices are {@link KServe}'s informer, shared with the
+ * access reconciler; the HTTPRoutes' informer is this catalog's, through {@link Informers}. The list shown is
  * computed again only after an informer reported a change.
  */
 @ApplicationScoped
 public class ModelCatalog {
 
-    private static final Logger LOG = Logger.getLogger(ModelCatalog.class);
-    static final String KSERVE_GROUP = "serving.kserve.io";
-    /** Newest first: the first one the API server serves is used. */
-    static final List<String> KSERVE_VERSIONS = List.of("v1alpha2", "v1alpha1");
-    private static final Duration REDISCOVERY = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final ResourceDefinitionContext HTTP_ROUTES = new ResourceDefinitionContext.Builder()
             .withGroup("gateway.networking.k8s.io").withVersion("v1").withKind("HTTPRoute")
             .withPlural("httproutes").withNamespaced(true).build();
 
-    private final KubernetesClient client;
+    private final KServe kserve;
     private final Informers informers;
     private final ModelReader reader;
     private final Duration syncWait;
     private final AtomicLong changes = new AtomicLong();
     private volatile SharedIndexInformer<GenericKubernetesResource> services;
     private volatile SharedIndexInformer<GenericKubernetesResource> routes;
-    /** Set when discovery found no served version: when to ask again (System.nanoTime). */
-    private volatile Long notServedUntil;
     private volatile Snapshot snapshot = new Snapshot(-1, List.of());
 
     private record Snapshot(long version, List<Model> models) {
     }
 
     @Inject
-    ModelCatalog(KubernetesClient client, Informers informers, MaasConfig config) {
-        this.client = client;
+    ModelCatalog(KServe kserve, Informers informers, MaasConfig config) {
+        this.kserve = kserve;
         this.informers = informers;
         this.reader = new ModelReader(config.gateway().name(), config.gateway().namespace());
         this.syncWait = config.models().syncWait();
@@ -120,30 +108,17 @@ public class ModelCatalog {
             if (services != null) {
                 return true;
             }
-            Long until = notServedUntil;
-            if (until != null && System.nanoTime() - until < 0) {
+            Optional<KServe.Models> served = kserve.models();
+            if (served.isEmpty()) {
                 return false;
             }
-            String version = discoverVersion();
-            if (version == null) {
-                notServedUntil = System.nanoTime() + REDISCOVERY.toNanos();
-                LOG.warnf("the API server serves none of %s/%s: no LLMInferenceServices (KServe) to list;"
-                        + " asking again in %s", KSERVE_GROUP, KSERVE_VERSIONS, REDISCOVERY);
-                return false;
-            }
-            ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(KSERVE_GROUP)
-                    .withVersion(version).withKind("LLMInferenceService").withPlural("llminferenceservices")
-                    .withNamespaced(true).build();
             ResourceEventHandler<GenericKubernetesResource> changed = new Changes();
             routes = informers.start(Informers.Spec.reporting("httproutes",
                     "list/watch httproutes.gateway.networking.k8s.io (all namespaces)"),
                     kubernetes -> withHandler(kubernetes.genericKubernetesResources(HTTP_ROUTES).inAnyNamespace()
                             .runnableInformer(0), changed));
-            services = informers.start(Informers.Spec.reporting("llminferenceservices",
-                    "list/watch llminferenceservices.serving.kserve.io (all namespaces)"),
-                    kubernetes -> withHandler(kubernetes.genericKubernetesResources(context).inAnyNamespace()
-                            .runnableInformer(0), changed));
-            LOG.infof("listing models from %s/%s LLMInferenceServices", KSERVE_GROUP, version);
+            // Running already, perhaps shared with the access reconciler: the handler is told every model held.
+            services = withHandler(served.get().informer(), changed);
             return true;
         }
     }
@@ -152,24 +127,6 @@ public class ModelCatalog {
             SharedIndexInformer<GenericKubernetesResource> informer, ResourceEventHandler<GenericKubernetesResource> handler) {
         informer.addEventHandler(handler);
         return informer;
-    }
-
-    private String discoverVersion() {
-        APIGroup group;
-        try {
-            group = client.getApiGroup(KSERVE_GROUP);
-        } catch (KubernetesClientException e) {
-            throw KubernetesFailures.translate(e, "discover the API group " + KSERVE_GROUP);
-        }
-        if (group == null || group.getVersions() == null) {
-            return null;
-        }
-        return newestKnown(group.getVersions().stream().map(GroupVersionForDiscovery::getVersion).toList());
-    }
-
-    /** The newest of {@link #KSERVE_VERSIONS} among the served versions; null when none is served. */
-    static String newestKnown(Collection<String> served) {
-        return KSERVE_VERSIONS.stream().filter(served::contains).findFirst().orElse(null);
     }
 
     /** Waits (up to sync-wait, or until the request's deadline interrupts) for both caches' first list. */

@@ -73,7 +73,7 @@ public class ModelResource {
     public Response list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         List<ModelInfo> models = kubernetes.call(() -> {
             Caller caller = authenticator.anyCaller(authorization);
-            String tier = tiers.match(caller.groups()).requireTier().name();
+            String tier = tiers.tierOf(caller).name();
             return visible.of(caller, tier).stream().map(ModelInfo::of).toList();
         });
         return Response.ok(ModelList.of(models)).header("Cache-Control", "no-store").build();

@@ -24,6 +24,6 @@ public class VisibleModels {
 
     /** The models on the gateway that this caller's MaaS identity in {@code tier} may use, by namespace and name. */
     public List<Model> of(Caller caller, String tier) {
-        return access.visible(ModelAccess.identityOf(caller, tier, identity), catalog.models());
+        return access.visible(identity.subject(caller, tier), catalog.models());
     }
 }

@@ -15,16 +15,16 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 class PolicyReconcileHealthCheck implements HealthCheck {
 
-    private final PolicyReconcilerStarter starter;
+    private final LivePolicies policies;
 
-    PolicyReconcileHealthCheck(PolicyReconcilerStarter starter) {
-        this.starter = starter;
+    PolicyReconcileHealthCheck(LivePolicies policies) {
+        this.policies = policies;
     }
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("policy-reconcile").up();
-        starter.reconciler().ifPresentOrElse(reconciler -> {
+        policies.reconciler().ifPresentOrElse(reconciler -> {
             PolicyReconciler.Status status = reconciler.status();
             response.withData("reconcile", true)
                     .withData("leader", reconciler.isLeader())

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
@@ -19,16 +20,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
+import org.maas.api.controller.Controller;
+import org.maas.api.controller.Controllers;
 import org.maas.api.error.KubernetesFailures;
 import org.maas.api.kubernetes.Leadership;
 import org.maas.api.tier.TierIndex;
@@ -40,7 +38,8 @@ import org.maas.api.tier.TierIndex;
  * maas-api owns the fields it renders and two replicas never apply at once. A rejected tier config is
  * never served, so it is never applied: the last good one stays in the cluster.
  *
- * <p>All work runs on one thread, so reconciles never overlap and a burst of changes applies in order.
+ * <p>All work runs on its {@link Controller}'s one thread, so reconciles never overlap, and a burst of changes waiting
+ * to be applied is applied once.
  */
 public final class PolicyReconciler implements AutoCloseable {
 
@@ -71,7 +70,7 @@ public final class PolicyReconciler implements AutoCloseable {
     private final Leadership leadership;
     private final Supplier<TierIndex> current;
     private final Function<TierIndex, RenderedPolicies> render;
-    private final ScheduledExecutorService worker;
+    private final Controller controller;
     private final Map<String, AtomicInteger> inSync = new HashMap<>();
     private final Map<String, Counter> drift = new HashMap<>();
     /** Spec this replica last applied, per policy: a live spec that differs from it was changed by someone else. */
@@ -86,46 +85,40 @@ public final class PolicyReconciler implements AutoCloseable {
         this.leadership = leadership;
         this.current = current;
         this.render = render;
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "policy-reconciler");
-            thread.setDaemon(true);
-            return thread;
-        });
+        // Not leader-only: every replica compares and reports; only the applies wait for the Lease.
+        this.controller = new Controller(new Controller.Settings("policy-reconcile", settings.resyncInterval(), false),
+                leadership, this::reconcile, () -> { });
+        MeterProvider<Counter> drifted = Counter.builder("maas_policy_drift")
+                .description("Times a managed policy was found changed by someone other than maas-api")
+                .withRegistry(registry);
+        // Gauges have no MeterProvider: each reads a value of its own.
         for (String policy : List.of(PolicyRenderer.RATE_LIMIT_POLICY, PolicyRenderer.TOKEN_RATE_LIMIT_POLICY)) {
             AtomicInteger value = new AtomicInteger();
             inSync.put(policy, value);
             Gauge.builder("maas_policy_in_sync", value, AtomicInteger::get).tag("policy", policy)
                     .description("1 when the policy in the cluster equals the one rendered from the tier config")
                     .register(registry);
-            drift.put(policy, Counter.builder("maas_policy_drift").tag("policy", policy)
-                    .description("Times a managed policy was found changed by someone other than maas-api")
-                    .register(registry));
+            drift.put(policy, drifted.withTags("policy", policy));
         }
     }
 
-    /** Joins the leader election and starts the periodic drift check. */
-    public synchronized void start() {
-        leadership.join("policy reconcile", this::startedLeading, this::stoppedLeading);
-        long resync = settings.resyncInterval().toMillis();
-        worker.scheduleWithFixedDelay(this::reconcile, resync, resync, TimeUnit.MILLISECONDS);
+    /** What {@link Controllers#run} starts: the election, the periodic drift check; for tests of their own. */
+    Controller controller() {
+        return controller;
+    }
+
+    /** Joins the leader election and starts the periodic drift check (the application: {@link Controllers#run}). */
+    public void start() {
+        controller.start();
     }
 
     /** The tier config changed: reconcile soon. The future completes when that reconcile has run. */
     public Future<?> configChanged() {
-        return queue(this::reconcile);
-    }
-
-    /** Never throws: callers include the tier catalog, which must not fail because of us. */
-    private Future<?> queue(Runnable work) {
-        try {
-            return worker.submit(work);
-        } catch (RejectedExecutionException e) { // closed: shutting down
-            return CompletableFuture.completedFuture(null);
-        }
+        return controller.resyncNow();
     }
 
     public boolean isLeader() {
-        return leadership.isLeader();
+        return controller.isLeader();
     }
 
     public Status status() {
@@ -137,15 +130,6 @@ public final class PolicyReconciler implements AutoCloseable {
         Map<String, Boolean> result = new HashMap<>();
         inSync.forEach((policy, value) -> result.put(policy, value.get() == 1));
         return result;
-    }
-
-    private void startedLeading() {
-        LOG.infof("%s leads policy reconcile: applying the rendered policies", leadership.identity());
-        queue(this::reconcile);
-    }
-
-    private void stoppedLeading() {
-        LOG.infof("%s no longer leads policy reconcile", leadership.identity());
     }
 
     private void reconcile() {
@@ -182,7 +166,7 @@ public final class PolicyReconciler implements AutoCloseable {
                 LOG.warnf("%s was changed outside maas-api (other field managers: %s); re-applying the rendered spec",
                         where, otherManagers(live));
             }
-            if (!same && leadership.isLeader()) { // checked right before applying: a replica that lost the Lease stops here
+            if (!same && controller.isLeader()) { // checked right before applying: a replica that lost the Lease stops here
                 GenericKubernetesResource result = resource.fieldManager(settings.fieldManager()).forceConflicts()
                         .serverSideApply();
                 lastApplied.put(name, want);
@@ -240,7 +224,7 @@ public final class PolicyReconciler implements AutoCloseable {
 
     /** Stops this reconciler's thread; the election is {@link Leadership}'s to end. */
     @Override
-    public synchronized void close() {
-        worker.shutdownNow();
+    public void close() {
+        controller.close();
     }
 }

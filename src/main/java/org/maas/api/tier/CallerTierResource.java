@@ -54,7 +54,7 @@ public class CallerTierResource {
     @APIResponse(responseCode = "503", ref = "Unavailable")
     public CallerTier me(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Caller.Person caller = kubernetes.call(() -> authenticator.person(authorization, "look up your tier"));
-        Tier tier = catalog.match(caller.groups()).requireTier();
+        Tier tier = catalog.tierOf(caller);
         return CallerTier.of(caller.username(), caller.groups(), tier);
     }
 }

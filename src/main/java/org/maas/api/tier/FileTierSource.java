@@ -8,43 +8,54 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
+import org.maas.api.config.MaasConfig;
 
 /**
- * Tier config from a file, for runs without a cluster. The file is polled (a cheap stat, then a read
- * when its size, time or inode changed) rather than watched with inotify, because editors replace files by
- * rename and mounted ConfigMaps swap symlinks, both of which inotify watches miss or misreport.
+ * Tier config from a file ({@code maas.tiers.source=file}), for runs without a cluster: the file named by
+ * {@code maas.tiers.file}, else the bundled default tiers. The file is polled every
+ * {@code maas.tiers.file-poll-interval} (a cheap stat, then a read when its size, time or inode changed) rather
+ * than watched with inotify, because editors replace files by rename and mounted ConfigMaps swap symlinks, both
+ * of which inotify watches miss or misreport.
  */
-final class FileTierSource implements AutoCloseable {
+@ApplicationScoped
+class FileTierSource {
 
     static final String BUNDLED = "default-tiers.yaml";
     private static final Logger LOG = Logger.getLogger(FileTierSource.class);
 
     private final TierCatalog catalog;
-    private final Path path;
-    private final ScheduledExecutorService poller;
+    private final MaasConfig.Tiers config;
+    /** The file polled; null when this source is not the one configured, or serves the bundled tiers. */
+    private volatile Path path;
     private long lastModified = -1;
     private long lastSize = -1;
     private Object lastKey;
     private byte[] lastContent;
     private boolean missing;
 
-    FileTierSource(TierCatalog catalog, Path path, Duration interval) {
+    FileTierSource(TierCatalog catalog, MaasConfig config) {
         this.catalog = catalog;
-        this.path = path;
+        this.config = config.tiers();
+    }
+
+    /** Serves the file (read once now, so the service starts with it) or the bundled tiers. */
+    void start(@Observes StartupEvent event) {
+        if (config.source() != MaasConfig.SourceKind.file) {
+            return;
+        }
+        if (config.file().isEmpty()) {
+            loadBundled(catalog);
+            return;
+        }
+        path = Path.of(config.file().get());
         poll();
-        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "tier-file-poller");
-            thread.setDaemon(true);
-            return thread;
-        });
-        poller.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The bundled default tiers; they sit in the jar and never change, so nothing is watched. */
@@ -59,7 +70,12 @@ final class FileTierSource implements AutoCloseable {
         }
     }
 
-    private void poll() {
+    @Scheduled(every = "${maas.tiers.file-poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    synchronized void poll() {
+        Path path = this.path;
+        if (path == null) {
+            return;
+        }
         try {
             BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
             Object key = attributes.fileKey(); // a file replaced by rename is a new inode
@@ -86,10 +102,5 @@ final class FileTierSource implements AutoCloseable {
             // Keep polling: a file caught mid-write is read again on the next tick.
             LOG.warnf("cannot read tier config file %s: %s", path, e.toString());
         }
-    }
-
-    @Override
-    public void close() {
-        poller.shutdownNow();
     }
 }

@@ -2,6 +2,7 @@ package org.maas.api.tier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 import org.maas.api.config.MaasConfig;
+import org.maas.api.identity.Caller;
 import org.maas.api.identity.MaasIdentity;
 
 /**
@@ -47,8 +49,10 @@ public class TierCatalog {
         this.identity = identity;
         this.parser = new TierConfigParser(identity);
         this.registry = registry;
-        this.applied = reloads(registry, "applied");
-        this.rejected = reloads(registry, "rejected");
+        MeterProvider<Counter> reloads = Counter.builder("maas_tier_config_reloads")
+                .description("Tier config changes by result").withRegistry(registry);
+        this.applied = reloads.withTags("result", "applied");
+        this.rejected = reloads.withTags("result", "rejected");
         this.version = Gauge.builder("maas_tier_config_version", this, c -> c.current == null ? 0 : c.current.version())
                 .description("Version of the tier config being served (0: none loaded yet)")
                 .register(registry);
@@ -63,11 +67,6 @@ public class TierCatalog {
         registry.remove(version);
         registry.remove(applied);
         registry.remove(rejected);
-    }
-
-    private static Counter reloads(MeterRegistry registry, String result) {
-        return Counter.builder("maas_tier_config_reloads").tag("result", result)
-                .description("Tier config changes by result").register(registry);
     }
 
     /** The index being served, or null before any good config has loaded. */
@@ -88,6 +87,19 @@ public class TierCatalog {
     public TierMatch match(List<String> groups) {
         TierIndex index = current;
         return index == null ? new TierMatch(TierMatch.Outcome.NO_CONFIG, null, groups) : index.match(groups);
+    }
+
+    /** The caller's tier match: the one resolution of a caller's tier, against the config being served. */
+    public TierMatch match(Caller caller) {
+        return match(caller.groups());
+    }
+
+    /**
+     * The caller's tier (every endpoint that acts in it: models, usage, mint, keys): 503 until a config has
+     * loaded, 403 naming their groups when no tier holds any of them.
+     */
+    public Tier tierOf(Caller caller) {
+        return match(caller).requireTier();
     }
 
     public Status lastChange() {

@@ -2,10 +2,6 @@ package org.maas.api.usage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
-import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
@@ -25,10 +21,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.maas.api.cache.RefreshAheadCache;
 import org.maas.api.config.MaasConfig;
 
 /**
@@ -36,10 +32,9 @@ import org.maas.api.config.MaasConfig;
  *
  * <p>The JDK HttpClient, no REST client: one GET and a JSON array, with a per-request timeout. Answers are
  * cached per route for {@code maas.usage.cache-ttl} (all users' counters of the route: one read serves every
- * caller polling it), and concurrent requests for the same route share one read. A route read in the second
- * half of its TTL is read again in the background while the cached counters answer, so a polling dashboard
- * does not wait for a hundred reads every TTL; a background read that fails leaves the old counters to expire
- * on schedule (an answer never holds counters older than the TTL). Reads run on a pool of
+ * caller polling it) in a {@link RefreshAheadCache}: concurrent requests for a route share one read, a route
+ * read in the second half of its TTL is read again in the background, and a background read that fails leaves
+ * the old counters to expire on schedule (an answer never holds counters older than the TTL). Reads run on a pool of
  * {@code maas.usage.max-concurrent-requests} threads for the whole replica, so a caller who sees a hundred
  * models never sends a hundred requests to Limitador at once. A failed read is not cached.
  */
@@ -52,7 +47,7 @@ public class LimitadorClient {
     private final Duration timeout;
     private final ExecutorService reads;
     private final HttpClient http;
-    private final AsyncLoadingCache<String, RouteCounters> cache;
+    private final RefreshAheadCache<String, RouteCounters> cache;
     private final MeterRegistry registry;
 
     LimitadorClient(MaasConfig config, MeterRegistry registry) {
@@ -69,8 +64,8 @@ public class LimitadorClient {
         this.http = HttpClient.newBuilder().connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         Duration ttl = config.usage().cacheTtl();
-        this.cache = Caffeine.newBuilder().expireAfter(new FetchedAtExpiry(ttl)).refreshAfterWrite(ttl.dividedBy(2))
-                .maximumSize(config.usage().cacheMaxEntries()).executor(reads).buildAsync(new Reads());
+        this.cache = new RefreshAheadCache<>(ttl, config.usage().cacheMaxEntries(), reads, counters -> true,
+                route -> CompletableFuture.supplyAsync(() -> read(route), reads));
     }
 
     /** Where Limitador's HTTP API is (maas.usage.limitador-url). */
@@ -86,43 +81,6 @@ public class LimitadorClient {
     /** The live counters of a route ({@code <namespace>/<name>}), from the cache or one read. */
     CompletableFuture<RouteCounters> counters(String route) {
         return cache.get(route);
-    }
-
-    private final class Reads implements AsyncCacheLoader<String, RouteCounters> {
-        @Override
-        public CompletableFuture<RouteCounters> asyncLoad(String route, Executor executor) {
-            return CompletableFuture.supplyAsync(() -> read(route), executor);
-        }
-
-        /** A failed read keeps the old counters (counted in maas_limitador_request_duration, not logged by Caffeine). */
-        @Override
-        public CompletableFuture<RouteCounters> asyncReload(String route, RouteCounters old, Executor executor) {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return read(route);
-                } catch (RuntimeException e) {
-                    return old;
-                }
-            }, executor);
-        }
-    }
-
-    /** Counters live for the TTL from when Limitador gave them, whichever write stored them. */
-    private record FetchedAtExpiry(Duration ttl) implements Expiry<String, RouteCounters> {
-        @Override
-        public long expireAfterCreate(String route, RouteCounters counters, long currentTime) {
-            return Math.max(0, ttl.minus(Duration.between(counters.fetchedAt(), Instant.now())).toNanos());
-        }
-
-        @Override
-        public long expireAfterUpdate(String route, RouteCounters counters, long currentTime, long currentDuration) {
-            return expireAfterCreate(route, counters, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(String route, RouteCounters counters, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 
     private RouteCounters read(String route) {

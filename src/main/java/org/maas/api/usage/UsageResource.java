@@ -1,6 +1,7 @@
 package org.maas.api.usage;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -42,7 +43,7 @@ public class UsageResource {
     private final VisibleModels visible;
     private final KubernetesGuard kubernetes;
     private final UsageCalculator calculator;
-    private final MeterRegistry registry;
+    private final MeterProvider<Counter> answers;
 
     UsageResource(CallerAuthenticator authenticator, TierCatalog tiers, MaasIdentity identity, VisibleModels visible,
                   KubernetesGuard kubernetes, UsageCalculator calculator, MeterRegistry registry) {
@@ -52,7 +53,8 @@ public class UsageResource {
         this.visible = visible;
         this.kubernetes = kubernetes;
         this.calculator = calculator;
-        this.registry = registry;
+        this.answers = Counter.builder("maas_usage_requests").description("GET /v1/usage answers, by outcome")
+                .withRegistry(registry);
     }
 
     private record Scope(Tier tier, String userid, List<Model> models) {
@@ -88,8 +90,8 @@ public class UsageResource {
         try {
             Scope scope = kubernetes.call(() -> {
                 Caller caller = authenticator.anyCaller(authorization);
-                Tier tier = tiers.match(caller.groups()).requireTier();
-                return new Scope(tier, userid(caller), visible.of(caller, tier.name()));
+                Tier tier = tiers.tierOf(caller);
+                return new Scope(tier, identity.userid(caller), visible.of(caller, tier.name()));
             });
             UsageReport report = calculator.report(scope.tier(), scope.userid(), scope.models());
             count(report.partial() == null ? "ok" : "partial");
@@ -103,14 +105,7 @@ public class UsageResource {
         }
     }
 
-    /** The gateway's {@code auth.identity.userid}: the caller's ServiceAccount name. */
-    private String userid(Caller caller) {
-        return caller instanceof Caller.MaasToken token ? token.serviceAccount()
-                : identity.serviceAccountName(caller.username());
-    }
-
     private void count(String outcome) {
-        Counter.builder("maas_usage_requests").description("GET /v1/usage answers, by outcome")
-                .tag("outcome", outcome).register(registry).increment();
+        answers.withTags("outcome", outcome).increment();
     }
 }

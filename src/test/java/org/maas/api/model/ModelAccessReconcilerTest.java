@@ -56,8 +56,7 @@ class ModelAccessReconcilerTest {
     private static final String GATEWAY = "model-access-rt-gw";
     private static final String GATEWAY_NS = "openshift-ingress";
     private static final MaasIdentity IDENTITY = Identities.forGateway(GATEWAY);
-    private static final ResourceDefinitionContext MODELS = new ModelAccessReconciler.Settings(GATEWAY, GATEWAY_NS,
-            "maas-api", "v1alpha2", Duration.ofHours(1)).models();
+    private static final ResourceDefinitionContext MODELS = KServe.context("v1alpha2");
     private static final String ALL_TIERS = """
             - {name: free, level: 0, groups: [a]}
             - {name: premium, level: 1, groups: [b]}
@@ -287,12 +286,13 @@ class ModelAccessReconcilerTest {
         leadership = new Leadership(own, new Leadership.Settings(MAAS_NAMESPACE, lease, replica + "-id",
                 Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200)));
         closing.add(leadership);
-        reconciler = new ModelAccessReconciler(own, new ModelAccessReconciler.Settings(GATEWAY, GATEWAY_NS, "maas-api",
-                "v1alpha2", Duration.ofHours(1)), leadership, IDENTITY, tiers::get, registry);
-        closing.add(reconciler);
-        informer = reconciler.informer(own);
+        informer = own.genericKubernetesResources(MODELS).inAnyNamespace().runnableInformer(0);
         closing.add(informer::close);
         informer.start();
+        KServe.Models models = new KServe.Models("v1alpha2", informer);
+        reconciler = new ModelAccessReconciler(own, new ModelAccessReconciler.Settings(GATEWAY, GATEWAY_NS, "maas-api",
+                Duration.ofHours(1)), leadership, IDENTITY, tiers::get, registry, () -> Optional.of(models));
+        closing.add(reconciler);
         reconciler.start();
     }
 

@@ -17,17 +17,17 @@ class ServedVersionTest {
 
     @Test
     void theNewestKnownServedVersion() {
-        assertEquals("v1alpha2", ModelCatalog.newestKnown(List.of("v1alpha1", "v1alpha2")));
-        assertEquals("v1alpha1", ModelCatalog.newestKnown(List.of("v1alpha1")));
-        assertEquals("v1alpha2", ModelCatalog.newestKnown(List.of("v1alpha2", "v1beta9")));
-        assertNull(ModelCatalog.newestKnown(List.of("v1beta9")), "none known: no models to list");
-        assertNull(ModelCatalog.newestKnown(List.of()));
+        assertEquals("v1alpha2", KServe.newestKnown(List.of("v1alpha1", "v1alpha2")));
+        assertEquals("v1alpha1", KServe.newestKnown(List.of("v1alpha1")));
+        assertEquals("v1alpha2", KServe.newestKnown(List.of("v1alpha2", "v1beta9")));
+        assertNull(KServe.newestKnown(List.of("v1beta9")), "none known: no models to list");
+        assertNull(KServe.newestKnown(List.of()));
     }
 
     @Test
     void discoveryOnTheRealApiServerChoosesV1alpha2() {
         ControlPlane plane = ControlPlane.shared();
         plane.installCrds();
-        assertEquals("v1alpha2", ModelAccessStarter.servedVersion(plane.admin()));
+        assertEquals("v1alpha2", KServe.servedVersion(plane.admin()));
     }
 }

@@ -60,7 +60,7 @@ class PolicyReconcileTest {
     }
 
     @Inject
-    PolicyReconcilerStarter starter;
+    LivePolicies policies;
     @Inject
     TierCatalog catalog;
     @Inject
@@ -71,7 +71,7 @@ class PolicyReconcileTest {
     @BeforeEach
     void leading() {
         await("this replica leads").atMost(WITHIN)
-                .until(() -> starter.reconciler().map(PolicyReconciler::isLeader).orElse(false));
+                .until(() -> policies.reconciler().map(PolicyReconciler::isLeader).orElse(false));
     }
 
     @Test
@@ -98,7 +98,7 @@ class PolicyReconcileTest {
     void anInvalidConfigAppliesNothing() throws Exception {
         serve(tiers("gamma", 3));
         await().atMost(WITHIN).until(() -> spec(requests()).equals(requestsSpec("gamma", 3)));
-        PolicyReconciler reconciler = starter.reconciler().orElseThrow();
+        PolicyReconciler reconciler = policies.reconciler().orElseThrow();
         reconciler.configChanged().get(); // runs after everything queued so far: nothing is pending now
         long served = catalog.current().version();
         String version = requests().get().getMetadata().getResourceVersion();
@@ -120,7 +120,7 @@ class PolicyReconcileTest {
     void aFieldChangedByAnotherManagerIsReportedAndTakenBackAnAddedOneIsLeft() throws Exception {
         serve(tiers("epsilon", 6));
         await().atMost(WITHIN).until(() -> spec(requests()).equals(requestsSpec("epsilon", 6)));
-        PolicyReconciler reconciler = starter.reconciler().orElseThrow();
+        PolicyReconciler reconciler = policies.reconciler().orElseThrow();
         reconciler.configChanged().get();
         double drift = registry.counter("maas_policy_drift", "policy", "gateway-rate-limits").count();
 
