@@ -21,6 +21,7 @@ import org.maas.api.apikey.ApiKeyMetrics;
 import org.maas.api.apikey.ApiKeyStore;
 import org.maas.api.audit.Audit;
 import org.maas.api.audit.Operation;
+import org.maas.api.config.DnsNames;
 import org.maas.api.error.ApiException;
 import org.maas.api.identity.Caller;
 import org.maas.api.identity.MaasIdentity;
@@ -157,7 +158,7 @@ class AdminRevocations {
     }
 
     private static void checkTierName(String tier) {
-        if (!tier.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+        if (!DnsNames.isLabel(tier)) {
             throw ApiException.badRequest("tier: not a tier name (a DNS-1123 label)");
         }
     }

@@ -64,7 +64,7 @@ class ApiKeyService {
             String name = KeyNames.normalize("name", request.name());
             scope.name = name;
             Duration lifetime = expiration.parse(request.expiration());
-            String tier = tiers.match(caller.groups()).requireTier().name();
+            String tier = tiers.tierOf(caller).name();
             scope.tier = tier;
             scope.namespace = accounts.namespace(tier);
             // One create of this user at a time in this replica, from the count to the token: without it, 60

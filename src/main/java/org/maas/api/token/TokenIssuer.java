@@ -45,7 +45,7 @@ class TokenIssuer {
         String account = identity.serviceAccountName(caller.username());
         return Operation.run(scope -> {
             Duration lifetime = expiration.parse(request == null ? null : request.expiration());
-            scope.tier = tiers.match(caller.groups()).requireTier().name();
+            scope.tier = tiers.tierOf(caller).name();
             scope.namespace = identity.tierNamespace(scope.tier);
             return response(accounts.issue(caller.username(), scope.tier, lifetime));
         }, (outcome, scope, response) -> {
