@@ -1,6 +1,6 @@
 package org.maas.api.tier;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.List;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiException;
@@ -11,7 +11,7 @@ import org.maas.api.error.ApiException;
  * {@link TierResource#lookup} declares it in the OpenAPI document and serves the requests the route leaves
  * to the REST layer.
  */
-@ApplicationScoped
+@Singleton // no client proxy between the route and the lookup: it is called on every request
 class TierLookup {
 
     private final TierCatalog catalog;

@@ -64,6 +64,9 @@ class TierLookupRoute {
             ctx.next();
             return;
         }
+        if (request.version() == HttpVersion.HTTP_1_1 && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            ctx.response().writeContinue(); // the client waits for it before it sends the body (curl over 1 KiB)
+        }
         request.body().onComplete(body -> {
             if (body.succeeded()) {
                 answer(ctx, body.result());
