@@ -79,7 +79,7 @@ public class ErrorMapper {
         return respond(500, ApiError.of(ErrorCode.INTERNAL_ERROR, ErrorCode.LOGGED)).build();
     }
 
-    static String describe(JsonProcessingException e) {
+    public static String describe(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u) {
             return "unknown field '" + u.getPropertyName() + "'; allowed: " + u.getKnownPropertyIds();
         }

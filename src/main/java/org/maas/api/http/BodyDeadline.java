@@ -2,6 +2,8 @@ package org.maas.api.http;
 
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -25,12 +27,21 @@ class BodyDeadline {
     void install(@Observes Router router, Vertx vertx, MaasConfig config) {
         long millis = config.http().bodyTimeout().toMillis();
         router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 3).handler(ctx -> {
-            if (!ctx.request().isEnded()) {
+            if (!ctx.request().isEnded() && mayHaveBody(ctx.request())) {
                 long timer = vertx.setTimer(millis, id -> expire(ctx, millis));
                 ctx.addEndHandler(ignored -> vertx.cancelTimer(timer));
             }
             ctx.next();
         });
+    }
+
+    /**
+     * An HTTP/1.x request has a body only with a Content-Length or a Transfer-Encoding; without either it ends
+     * with its headers (most GETs), so no timer is set for it. HTTP/2 says so only when the stream ends.
+     */
+    private static boolean mayHaveBody(HttpServerRequest request) {
+        return request.version() == HttpVersion.HTTP_2 || request.getHeader(HttpHeaders.CONTENT_LENGTH) != null
+                || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
     }
 
     private static void expire(RoutingContext ctx, long millis) {

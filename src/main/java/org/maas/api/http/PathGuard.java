@@ -34,7 +34,7 @@ class PathGuard {
         String undecodable = raw == null ? null : undecodable(raw);
         if (undecodable != null) {
             JsonErrors.send(ctx, ErrorCode.BAD_REQUEST, undecodable);
-        } else if (raw != null && DOT_SEGMENT.matcher(raw).find()) {
+        } else if (raw != null && mayHaveDots(raw) && DOT_SEGMENT.matcher(raw).find()) {
             JsonErrors.send(ctx, ErrorCode.BAD_REQUEST, "the path must not contain '.' or '..' segments");
         } else if (isManagement(ctx.normalizedPath()) && !allowed(ctx.request().method(), ctx.normalizedPath())) {
             ctx.response().putHeader("Allow", ctx.normalizedPath().startsWith(SWAGGER_UI) ? "GET, HEAD" : "GET");
@@ -52,7 +52,7 @@ class PathGuard {
      */
     static String undecodable(String raw) {
         if (raw.indexOf('%') < 0) {
-            return raw.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? CONTROL : null;
+            return hasControl(raw) ? CONTROL : null;
         }
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); i++) {
@@ -76,7 +76,22 @@ class PathGuard {
         } catch (java.nio.charset.CharacterCodingException e) {
             return "the path's percent-encoding does not decode to UTF-8 (a malformed or overlong sequence)";
         }
-        return decoded.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? CONTROL : null;
+        return hasControl(decoded) ? CONTROL : null;
+    }
+
+    /** Every request passes here, the lookup's included: plain loops, and the regex only when it could match. */
+    private static boolean hasControl(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean mayHaveDots(String raw) {
+        return raw.indexOf('.') >= 0 || raw.indexOf('%') >= 0;
     }
 
     private static final String CONTROL = "the path must not contain control characters (such as an encoded CR or LF)";

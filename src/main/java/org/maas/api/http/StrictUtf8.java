@@ -14,6 +14,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.maas.api.error.ApiException;
+import org.maas.api.tier.TierLookupRequest;
 
 /**
  * Every request body is UTF-8 exactly, or a 400 before it is parsed. Jackson's byte parser decodes overlong
@@ -29,6 +30,9 @@ public class StrictUtf8 implements ReaderInterceptor {
 
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
+        if (context.getType() == TierLookupRequest.class) {
+            return context.proceed(); // its reader checks the bytes it reads (the lookup is the hot path)
+        }
         byte[] body = context.getInputStream().readAllBytes();
         check(body);
         context.setInputStream(new ByteArrayInputStream(body));
@@ -36,7 +40,7 @@ public class StrictUtf8 implements ReaderInterceptor {
     }
 
     /** @throws ApiException 400 naming the byte offset of the first malformed sequence */
-    static void check(byte[] body) {
+    public static void check(byte[] body) {
         if (isAscii(body)) {
             return; // the usual body, Authorino's lookup callout among them: nothing to decode
         }

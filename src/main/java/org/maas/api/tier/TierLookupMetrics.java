@@ -2,7 +2,7 @@ package org.maas.api.tier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Quarkus already records. The counters are cached per outcome and tier, not found through the
  * registry per call: the lookup is the hot path (docs/performance.md).
  */
-@ApplicationScoped
+@Singleton // no client proxy on the lookup's hot path
 class TierLookupMetrics {
 
     private final MeterRegistry registry;

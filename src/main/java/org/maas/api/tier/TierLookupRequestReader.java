@@ -13,6 +13,7 @@ import java.lang.reflect.Type;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveResourceInfo;
 import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyReader;
 import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
+import org.maas.api.http.StrictUtf8;
 
 /**
  * Reads the lookup body with one {@link ObjectReader} built at startup from the application's (strict)
@@ -53,11 +54,18 @@ public class TierLookupRequestReader implements ServerMessageBodyReader<TierLook
         return read(entityStream);
     }
 
-    /** An empty body reads as null, which the resource answers with a 400 naming the expected shape. */
     private TierLookupRequest read(InputStream in) throws IOException {
         // Whole bodies up to quarkus.rest.input-buffer-size (= the body limit) are already in memory; a chunked
         // one is capped by ChunkedBodyLimit as it is read here.
-        byte[] body = in.readAllBytes();
+        return read(in.readAllBytes());
+    }
+
+    /**
+     * The body, checked to be UTF-8 exactly (here, where it is read: StrictUtf8 leaves this type alone so the
+     * body is copied once). An empty body reads as null, which the lookup answers with a 400 naming the shape.
+     */
+    TierLookupRequest read(byte[] body) throws IOException {
+        StrictUtf8.check(body);
         return isBlank(body) ? null : reader.readValue(body);
     }
 

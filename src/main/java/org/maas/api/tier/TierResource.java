@@ -17,9 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ApiError;
-import org.maas.api.error.ApiException;
 
 @Path("/v1/tiers")
 @Produces(MediaType.APPLICATION_JSON)
@@ -27,15 +25,11 @@ import org.maas.api.error.ApiException;
 public class TierResource {
 
     private final TierCatalog catalog;
-    private final TierLookupMetrics metrics;
-    private final int maxGroups;
-    private final int maxGroupLength;
+    private final TierLookup lookup;
 
-    TierResource(TierCatalog catalog, TierLookupMetrics metrics, MaasConfig config) {
+    TierResource(TierCatalog catalog, TierLookup lookup) {
         this.catalog = catalog;
-        this.metrics = metrics;
-        this.maxGroups = config.tiers().maxGroups();
-        this.maxGroupLength = config.tiers().maxGroupLength();
+        this.lookup = lookup;
     }
 
     @POST
@@ -61,13 +55,9 @@ public class TierResource {
     @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
     @APIResponse(responseCode = "503", ref = "Unavailable")
     public TierLookupResponse lookup(TierLookupRequest request) {
-        TierMatch match = catalog.match(validGroups(request));
-        metrics.count(match);
-        return switch (match.outcome()) {
-            case MATCHED, DEFAULT_TIER -> TierLookupResponse.of(match.tier());
-            case NONE -> throw ApiException.notFound("no tier for groups " + Groups.abbreviate(match.groups()));
-            case NO_CONFIG -> throw TierMatch.noConfig();
-        };
+        // Reached only by what TierLookupRoute leaves to the REST layer (chunked bodies, Accept or Content-Type
+        // other than plain JSON): the same lookup, with JAX-RS content negotiation.
+        return TierLookupResponse.of(lookup.lookup(request));
     }
 
     @GET
@@ -81,36 +71,5 @@ public class TierResource {
     @NonBlocking
     public List<TierInfo> list() {
         return catalog.served().byLevel().stream().map(TierInfo::of).toList();
-    }
-
-    private List<String> validGroups(TierLookupRequest request) {
-        String problem = problem(request);
-        if (problem != null) {
-            throw ApiException.badRequest(problem);
-        }
-        return request.groups();
-    }
-
-    private String problem(TierLookupRequest request) {
-        if (request == null || request.groups() == null) {
-            return "the body must be a JSON object with \"groups\": a non-empty list of group names";
-        }
-        List<String> groups = request.groups();
-        if (groups.isEmpty()) {
-            return "groups must not be empty";
-        }
-        if (groups.size() > maxGroups) {
-            return "too many groups: " + groups.size() + ", at most " + maxGroups;
-        }
-        for (int i = 0; i < groups.size(); i++) {
-            String group = groups.get(i);
-            if (group == null || group.isEmpty()) {
-                return "groups[" + i + "] must be a non-empty string";
-            }
-            if (group.length() > maxGroupLength) {
-                return "groups[" + i + "] is too long: at most " + maxGroupLength + " characters";
-            }
-        }
-        return null;
     }
 }
