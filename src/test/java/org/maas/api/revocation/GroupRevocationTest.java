@@ -20,7 +20,10 @@ import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListSet;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.maas.api.identity.MaasIdentity;
@@ -64,6 +67,11 @@ public class GroupRevocationTest {
     static final Duration WITHIN = Duration.ofSeconds(60);
     private static final ControlPlane PLANE = ControlPlane.shared();
     private static final KubernetesClient ADMIN = PLANE.admin();
+    /**
+     * The cluster-scoped Groups this class made: removed after it, since a Group named like a tier group (say an
+     * empty enterprise-users) takes that tier from every user of a later class with revocation on.
+     */
+    private static final Set<String> MADE = new ConcurrentSkipListSet<>();
     private static final String REVOKED_PREMIUM = "maas_tokens_revoked_total{outcome=\"group_change\",tier=\"premium\"}";
 
     @Inject
@@ -77,6 +85,7 @@ public class GroupRevocationTest {
         for (String group : List.of("premium-users", "premium-contractors", "partner-users", "enterprise-users")) {
             if (GroupFixtures.group(ADMIN, group).get() == null) {
                 GroupFixtures.setUsers(ADMIN, group);
+                MADE.add(group);
             }
         }
         await("leads, and the Groups are listed").atMost(WITHIN).until(() -> leadership.isLeader()
@@ -90,6 +99,11 @@ public class GroupRevocationTest {
         // What earlier tests left is judged now, not during this test's counts.
         fullCheck();
         settled();
+    }
+
+    @AfterAll
+    static void removeTheGroupsMade() {
+        MADE.forEach(group -> GroupFixtures.group(ADMIN, group).delete());
     }
 
     @Test
