@@ -86,8 +86,7 @@ public class ModelAccess {
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ApiException.unavailable("the Kubernetes API is unavailable; retry shortly",
-                    KubernetesFailures.RETRY_AFTER_SECONDS);
+            throw KubernetesFailures.unavailable();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e); // an AccessReview answers every failure as a Decision
         }
@@ -111,8 +110,7 @@ public class ModelAccess {
         if (!failedModels.isEmpty()) {
             leftOut.increment(failedModels.size());
             if (allUnavailable && !reviewedNow) {
-                throw ApiException.unavailable("the Kubernetes API is unavailable; retry shortly",
-                        KubernetesFailures.RETRY_AFTER_SECONDS);
+                throw KubernetesFailures.unavailable();
             }
             LOG.warnf("%s left out %d model(s) whose access review failed for %s (fail closed),"
                     + " first %s: %s", asker, failedModels.size(), subject.username(), failedModels.get(0),
