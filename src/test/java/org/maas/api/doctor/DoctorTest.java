@@ -704,7 +704,7 @@ class DoctorTest {
             assertCheck(report, "permissions.models", "pass", "maas-api holds all");
             assertCheck(report, "tier-namespaces.stale-accounts", "unknown", "maas-api may not list Groups");
         } finally {
-            PLANE.maasApi(NAMESPACE, GATEWAY_NAMESPACE, new String[] {"group-revocation"}); // the shipped RBAC again
+            restoreShippedRbac("permissions.doctor"); // and waits for it: the next test may read a policy
         }
     }
 
@@ -717,6 +717,14 @@ class DoctorTest {
         String elsewhere = "doctor-elsewhere";
         PLANE.admin().resource(new NamespaceBuilder().withNewMetadata().withName(elsewhere).endMetadata().build())
                 .serverSideApply();
+        try {
+            readsOnlyTheOriginals(elsewhere);
+        } finally {
+            PLANE.admin().namespaces().withName(elsewhere).delete(); // the copies go with it
+        }
+    }
+
+    private void readsOnlyTheOriginals(String elsewhere) {
         for (GatewayFixtures.Named policy : List.of(gateway.gatewayPolicy("gateway-auth-policy"),
                 gateway.gatewayPolicy("gateway-rate-limits"), gateway.ownPolicy("maas-api-token-rate-limits"))) {
             GatewayFixtures.Named copy = new GatewayFixtures.Named(policy.kind(), elsewhere, policy.name());
