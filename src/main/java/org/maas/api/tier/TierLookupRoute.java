@@ -40,6 +40,7 @@ class TierLookupRoute {
 
     private final TierLookup lookup;
     private final TierLookupRequestReader reader;
+    private final TierLookupMetrics metrics;
     private final ObjectWriter writer;
     /**
      * The answer for each tier, encoded once. Keyed by identity (a Tier's own hash reads all its groups); a config
@@ -47,8 +48,9 @@ class TierLookupRoute {
      */
     private volatile Map<Tier, Buffer> answers = new IdentityHashMap<>();
 
-    TierLookupRoute(TierLookup lookup, ObjectMapper mapper) {
+    TierLookupRoute(TierLookup lookup, TierLookupMetrics metrics, ObjectMapper mapper) {
         this.lookup = lookup;
+        this.metrics = metrics;
         this.reader = new TierLookupRequestReader(mapper);
         this.writer = mapper.writer();
     }
@@ -59,6 +61,12 @@ class TierLookupRoute {
     }
 
     private void handle(RoutingContext ctx) {
+        long start = System.nanoTime();
+        ctx.addEndHandler(ended -> { // whichever path answers (this route or the REST layer); not a reset
+            if (ended.succeeded()) {
+                metrics.time(ctx.response().getStatusCode(), System.nanoTime() - start);
+            }
+        });
         HttpServerRequest request = ctx.request();
         if (!plainJson(request)) {
             ctx.next();

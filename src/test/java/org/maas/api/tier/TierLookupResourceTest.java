@@ -1,14 +1,17 @@
 package org.maas.api.tier;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The lookup against the bundled default tiers (the test profile's file source). */
@@ -78,10 +81,33 @@ class TierLookupResourceTest {
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("maas_tier_lookups_total{outcome=\"matched\",tier=\"enterprise\"}"))
                 .body(containsString("maas_tier_lookups_total{outcome=\"not_found\",tier=\"none\"}"))
-                // latency is Quarkus' timer for the path (there is no separate lookup timer)
-                .body(matchesPattern("(?s).*http_server_requests_seconds_count\\{[^}]*uri=\"/v1/tiers/lookup\"[^}]*} .*"))
                 .body(containsString("maas_tier_config_version 1.0"))
                 .body(containsString("maas_tier_config_reloads_total{result=\"applied\"} 1.0"));
+    }
+
+    @Test
+    void timesEachLookupByStatusWhicheverLayerAnswers() {
+        String before = metrics();
+        lookup("{\"groups\": [\"enterprise-users\"]}").statusCode(200);
+        // an Accept list: the route leaves it to the REST layer, and the lookup is timed all the same
+        given().contentType(ContentType.JSON).accept("application/json, text/plain")
+                .body("{\"groups\": [\"premium-users\"]}").post("/v1/tiers/lookup").then().statusCode(200);
+        lookup("{\"groups\": [\"stranger\"]}").statusCode(404);
+        String after = metrics();
+        assertEquals(2.0, count(after, "200") - count(before, "200"), "two answered 200");
+        assertEquals(1.0, count(after, "404") - count(before, "404"), "one answered 404");
+        assertFalse(after.contains("uri=\"/v1/tiers/lookup\""), "Quarkus' per-path timer leaves the lookup out");
+    }
+
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    /** maas_tier_lookup_seconds_count for this status, 0 before the first such answer. */
+    private static double count(String metrics, String status) {
+        Matcher matcher = Pattern.compile("(?m)^maas_tier_lookup_seconds_count\\{status=\"" + status + "\"} ([0-9.E]+)$")
+                .matcher(metrics);
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }
 
     @Test
