@@ -40,23 +40,12 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 JVM_OPTS=$(deployment_jvm_opts)
 require_free_ports "BENCH_APP_PORT / BENCH_NGINX_PORT" "$APP_PORT" "$NGINX_PORT"
 
-# --- processes and temp files are cleaned up however the script ends ---
+# --- processes and temp files are cleaned up however the script ends (common.sh) ---
 WORK=$(mktemp -d)
 APP_PID=""
 NGINX_PID=""
 WRK_PID=""
-cleanup() {
-  local pid
-  for pid in "$WRK_PID" "$APP_PID" "$NGINX_PID"; do
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  done
-  for pid in "$WRK_PID" "$APP_PID" "$NGINX_PID"; do
-    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_at_exit WRK_PID APP_PID NGINX_PID
 
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS/runs"
@@ -99,12 +88,7 @@ APP_PID=$!
 
 APP=http://127.0.0.1:$APP_PORT
 NGX=http://127.0.0.1:$NGINX_PORT
-for _ in $(seq 1 120); do
-  curl -fs -o /dev/null "$APP/q/health/ready" && break
-  kill -0 "$APP_PID" 2>/dev/null || die "the service exited; see $RESULTS/app.log"
-  sleep 0.5
-done
-curl -fs -o /dev/null "$APP/q/health/ready" || die "the service is not ready after 60 s; see $RESULTS/app.log"
+wait_ready "$APP" "$APP_PID" "$RESULTS/app.log"
 curl -fs -o /dev/null -X POST "$NGX/" || die "nginx does not answer; $(cat "$WORK/nginx/error.log")"
 
 # --- CPU accounting: how much of the machine went to processes other than ours during a run ---
@@ -320,7 +304,7 @@ jq -r '
 
 # --- the token-mint benchmark (issue 3), with the lookup's processes stopped; appends to the summary ---
 if [ "${BENCH_MINT:-1}" = 1 ]; then
-  cleanup
+  bench_cleanup # the lookup's processes stop before the next part starts
   APP_PID=""
   NGINX_PID=""
   BENCH_MINT_APPEND=1 bench/mint.sh
@@ -328,7 +312,7 @@ fi
 
 # --- the GET /v1/models benchmark (issue 10); BENCH_MODELS=0 skips it; appends its summary ---
 if [ "${BENCH_MODELS:-1}" = 1 ]; then
-  cleanup
+  bench_cleanup # the lookup's processes stop before the next part starts
   APP_PID=""
   NGINX_PID=""
   bench/models.sh
@@ -338,7 +322,7 @@ fi
 # --- the junk-bearer flood (issue 24): legitimate mints, TokenReviews/s, the flooder's refusals; BENCH_FLOOD=0
 # skips it; appends its summary ---
 if [ "${BENCH_FLOOD:-1}" = 1 ]; then
-  cleanup
+  bench_cleanup # the lookup's processes stop before the next part starts
   APP_PID=""
   NGINX_PID=""
   bench/flood.sh
@@ -348,7 +332,7 @@ fi
 # --- the memory part (issue 23): the stress profile against the jar; BENCH_MEMORY=0 skips it. It runs last
 # and fails `make bench` when the peak RSS passes the Deployment's memory request ---
 if [ "${BENCH_MEMORY:-1}" = 1 ]; then
-  cleanup
+  bench_cleanup # the lookup's processes stop before the next part starts
   APP_PID=""
   NGINX_PID=""
   bench/memory.sh
