@@ -135,6 +135,11 @@ KUBECONFIG
 )
 }
 
+# The claims of the JWT read on stdin, as JSON: its payload, base64url-decoded (the signature is not checked).
+jwt_claims() {
+  jq -R 'split(".")[1] | gsub("-"; "+") | gsub("_"; "/") | . + "=="[0:((4 - length % 4) % 4)] | @base64d | fromjson'
+}
+
 # The token of a static user of the control plane in $1 (tools/control-plane's users.csv).
 user_token() {
   awk -F, -v u="$2" '$2 == u {print $1}' "$1/users.csv"
