@@ -87,11 +87,15 @@ wait_ready() {
 # Starts a control plane (tools/control-plane) in $1 and seeds maas-api's shipped manifests (MANIFEST:
 # namespace, ServiceAccount, tier ConfigMap, RBAC; no Deployment, no Gateway API / Kuadrant objects: their
 # CRDs are not installed here; nothing in the gateway's namespace, the doctor's Role, which does not exist here). Writes a kubeconfig for maas-api's own ServiceAccount to $2, so that the jar
-# runs with exactly the RBAC it ships. Sets KUBE_API, KUBE_BIN, KUBECTL, PKI, SA_TOKEN, APISERVER_PID,
-# ETCD_PID, KCM_PID, and PLANE_STARTED (so that stop_at_exit's cleanup stops the plane).
+# runs with exactly the RBAC it ships. Sets MAAS_NAMESPACE and MAAS_ACCOUNT (the Deployment's namespace and
+# ServiceAccount in the manifests), KUBE_API, KUBE_BIN, KUBECTL, PKI, SA_TOKEN, APISERVER_PID, ETCD_PID, KCM_PID,
+# and PLANE_STARTED (so that stop_at_exit's cleanup stops the plane).
 start_plane_for_maas_api() {
   local plane=$1 kubeconfig=$2 manifest=target/kubernetes/kubernetes.json seed
   [ -f "$manifest" ] || die "$manifest missing: run 'make build'"
+  read -r MAAS_NAMESPACE MAAS_ACCOUNT < <(jq -r '.[] | select(.kind == "Deployment")
+    | "\(.metadata.namespace) \(.spec.template.spec.serviceAccountName)"' "$manifest")
+  [ -n "$MAAS_NAMESPACE" ] && [ -n "$MAAS_ACCOUNT" ] || die "no Deployment with a namespace and ServiceAccount in $manifest"
   mkdir -p "$plane"
   log "starting the control plane in $plane"
   PLANE_STARTED=$plane
@@ -106,15 +110,15 @@ start_plane_for_maas_api() {
   ETCD_PID=$(cat "$plane/etcd.pid")
   KCM_PID=$(cat "$plane/kube-controller-manager.pid")
   seed=$plane/seed.json
-  jq -c '.[] | select(.apiVersion | test("^(v1|rbac\\.authorization\\.k8s\\.io/v1|networking\\.k8s\\.io/v1)$"))
-    | select(.metadata.namespace // "maas-api" | . == "maas-api")' \
+  jq -c --arg ns "$MAAS_NAMESPACE" '.[] | select(.apiVersion | test("^(v1|rbac\\.authorization\\.k8s\\.io/v1|networking\\.k8s\\.io/v1)$"))
+    | select(.metadata.namespace // $ns | . == $ns)' \
     "$manifest" > "$seed"
   # shellcheck disable=SC2086 # KUBECTL is a command line
   $KUBECTL apply --request-timeout=30s --server-side --field-manager=bench -f "$seed" > "$plane/seed.txt" 2>&1 \
     || die "seeding the cluster failed: $(cat "$plane/seed.txt")"
   # shellcheck disable=SC2086
-  SA_TOKEN=$($KUBECTL create token --request-timeout=30s maas-api -n maas-api --duration=24h) \
-    || die "no token for maas-api/maas-api"
+  SA_TOKEN=$($KUBECTL create token --request-timeout=30s "$MAAS_ACCOUNT" -n "$MAAS_NAMESPACE" --duration=24h) \
+    || die "no token for $MAAS_NAMESPACE/$MAAS_ACCOUNT"
   (umask 077 && cat > "$kubeconfig" <<KUBECONFIG
 apiVersion: v1
 kind: Config
@@ -129,7 +133,7 @@ users:
     token: $SA_TOKEN
 contexts:
 - name: maas-api
-  context: {cluster: bench, user: maas-api, namespace: maas-api}
+  context: {cluster: bench, user: maas-api, namespace: $MAAS_NAMESPACE}
 current-context: maas-api
 KUBECONFIG
 )
