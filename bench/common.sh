@@ -93,9 +93,11 @@ wait_ready() {
 start_plane_for_maas_api() {
   local plane=$1 kubeconfig=$2 manifest=target/kubernetes/kubernetes.json seed
   [ -f "$manifest" ] || die "$manifest missing: run 'make build'"
-  read -r MAAS_NAMESPACE MAAS_ACCOUNT < <(jq -r '.[] | select(.kind == "Deployment")
-    | "\(.metadata.namespace) \(.spec.template.spec.serviceAccountName)"' "$manifest")
-  [ -n "$MAAS_NAMESPACE" ] && [ -n "$MAAS_ACCOUNT" ] || die "no Deployment with a namespace and ServiceAccount in $manifest"
+  MAAS_NAMESPACE=$(jq -r 'first(.[] | select(.kind == "Deployment")) | .metadata.namespace // empty' "$manifest")
+  MAAS_ACCOUNT=$(jq -r 'first(.[] | select(.kind == "Deployment")) | .spec.template.spec.serviceAccountName // empty' "$manifest")
+  if [ -z "$MAAS_NAMESPACE" ] || [ -z "$MAAS_ACCOUNT" ]; then
+    die "no Deployment with a namespace and a ServiceAccount in $manifest"
+  fi
   mkdir -p "$plane"
   log "starting the control plane in $plane"
   PLANE_STARTED=$plane
