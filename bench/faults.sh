@@ -150,7 +150,7 @@ fault NONE
 # watching (Informers: back within about 8 s of the API server), at most 60 s
 watching() {
   curl -sS --max-time 5 "$APP/q/health/ready" | jq -e '[.checks[] | select(.name == "kubernetes-informers")
-    | .data | to_entries[] | select(.key | endswith(".watching")) | .value] | length > 0 and all' > /dev/null
+    | .data // {} | to_entries[] | select(.key | endswith(".watching")) | .value] | all' > /dev/null
 }
 for _ in $(seq 1 120); do watching && break; sleep 0.5; done
 watching || die "the informers are not watching 60 s after the API server came back: $(curl -sS "$APP/q/health/ready")"
