@@ -11,7 +11,7 @@ OPENAPI := target/openapi/openapi.yaml
 JAR := target/quarkus-app/quarkus-run.jar
 LINT := tools/openapi-lint
 
-.PHONY: run demo doctor test lint-openapi build bench bench-mint bench-models bench-memory bench-faults bench-flood policies manifests deploy clean help
+.PHONY: run demo doctor test lint-openapi build bench bench-lookup bench-mint bench-models bench-memory bench-faults bench-flood policies manifests deploy clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -59,6 +59,10 @@ $(JAR): pom.xml $(shell find src -type f)
 bench: build ## measure the tier lookup against baselines, then token mints and the model list; writes bench-results/ (see docs/performance.md)
 	$(MVN) -Pbench package -Dmaven.test.skip=true
 	bench/run.sh
+
+bench-lookup: ## only the tier lookup against its baselines (the bench build, then bench/run.sh without the other parts); writes bench-results/
+	$(MVN) -Pbench package -Dmaven.test.skip=true
+	BENCH_MINT=0 BENCH_MODELS=0 BENCH_MEMORY=0 BENCH_FLOOD=0 bench/run.sh
 
 bench-mint: build ## measure only token mints against a real kube-apiserver (tools/control-plane), with a direct TokenRequest as baseline; writes bench-results/mint/
 	bench/mint.sh

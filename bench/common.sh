@@ -87,11 +87,17 @@ wait_ready() {
 # Starts a control plane (tools/control-plane) in $1 and seeds maas-api's shipped manifests (MANIFEST:
 # namespace, ServiceAccount, tier ConfigMap, RBAC; no Deployment, no Gateway API / Kuadrant objects: their
 # CRDs are not installed here; nothing in the gateway's namespace, the doctor's Role, which does not exist here). Writes a kubeconfig for maas-api's own ServiceAccount to $2, so that the jar
-# runs with exactly the RBAC it ships. Sets KUBE_API, KUBE_BIN, KUBECTL, PKI, SA_TOKEN, APISERVER_PID,
-# ETCD_PID, KCM_PID, and PLANE_STARTED (so that stop_at_exit's cleanup stops the plane).
+# runs with exactly the RBAC it ships. Sets MAAS_NAMESPACE and MAAS_ACCOUNT (the Deployment's namespace and
+# ServiceAccount in the manifests), KUBE_API, KUBE_BIN, KUBECTL, PKI, SA_TOKEN, APISERVER_PID, ETCD_PID, KCM_PID,
+# and PLANE_STARTED (so that stop_at_exit's cleanup stops the plane).
 start_plane_for_maas_api() {
   local plane=$1 kubeconfig=$2 manifest=target/kubernetes/kubernetes.json seed
   [ -f "$manifest" ] || die "$manifest missing: run 'make build'"
+  MAAS_NAMESPACE=$(jq -r 'first(.[] | select(.kind == "Deployment")) | .metadata.namespace // empty' "$manifest")
+  MAAS_ACCOUNT=$(jq -r 'first(.[] | select(.kind == "Deployment")) | .spec.template.spec.serviceAccountName // empty' "$manifest")
+  if [ -z "$MAAS_NAMESPACE" ] || [ -z "$MAAS_ACCOUNT" ]; then
+    die "no Deployment with a namespace and a ServiceAccount in $manifest"
+  fi
   mkdir -p "$plane"
   log "starting the control plane in $plane"
   PLANE_STARTED=$plane
@@ -106,15 +112,15 @@ start_plane_for_maas_api() {
   ETCD_PID=$(cat "$plane/etcd.pid")
   KCM_PID=$(cat "$plane/kube-controller-manager.pid")
   seed=$plane/seed.json
-  jq -c '.[] | select(.apiVersion | test("^(v1|rbac\\.authorization\\.k8s\\.io/v1|networking\\.k8s\\.io/v1)$"))
-    | select(.metadata.namespace // "maas-api" | . == "maas-api")' \
+  jq -c --arg ns "$MAAS_NAMESPACE" '.[] | select(.apiVersion | test("^(v1|rbac\\.authorization\\.k8s\\.io/v1|networking\\.k8s\\.io/v1)$"))
+    | select(.metadata.namespace // $ns | . == $ns)' \
     "$manifest" > "$seed"
   # shellcheck disable=SC2086 # KUBECTL is a command line
   $KUBECTL apply --request-timeout=30s --server-side --field-manager=bench -f "$seed" > "$plane/seed.txt" 2>&1 \
     || die "seeding the cluster failed: $(cat "$plane/seed.txt")"
   # shellcheck disable=SC2086
-  SA_TOKEN=$($KUBECTL create token --request-timeout=30s maas-api -n maas-api --duration=24h) \
-    || die "no token for maas-api/maas-api"
+  SA_TOKEN=$($KUBECTL create token --request-timeout=30s "$MAAS_ACCOUNT" -n "$MAAS_NAMESPACE" --duration=24h) \
+    || die "no token for $MAAS_NAMESPACE/$MAAS_ACCOUNT"
   (umask 077 && cat > "$kubeconfig" <<KUBECONFIG
 apiVersion: v1
 kind: Config
@@ -129,10 +135,15 @@ users:
     token: $SA_TOKEN
 contexts:
 - name: maas-api
-  context: {cluster: bench, user: maas-api, namespace: maas-api}
+  context: {cluster: bench, user: maas-api, namespace: $MAAS_NAMESPACE}
 current-context: maas-api
 KUBECONFIG
 )
+}
+
+# The claims of the JWT read on stdin, as JSON: its payload, base64url-decoded (the signature is not checked).
+jwt_claims() {
+  jq -R 'split(".")[1] | gsub("-"; "+") | gsub("_"; "/") | . + "=="[0:((4 - length % 4) % 4)] | @base64d | fromjson'
 }
 
 # The token of a static user of the control plane in $1 (tools/control-plane's users.csv).

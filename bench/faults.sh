@@ -146,7 +146,14 @@ awk '{n++; c[$1]++; if ($2 > max) max = $2} END {s = ""; for (k in c) s = s (s =
 fault NONE
 
 # --- issue 24: what the jar writes to its log while the API server is away (no requests meanwhile) ---
-sleep 5 # the informers' watches re-established after the SILENT run above
+# the informers' watches re-established after the SILENT run above: every informer on the readiness data says
+# watching (Informers: back within about 8 s of the API server), at most 60 s
+watching() {
+  curl -sS --max-time 5 "$APP/q/health/ready" | jq -e '[.checks[] | select(.name == "kubernetes-informers")
+    | .data // {} | to_entries[] | select(.key | endswith(".watching")) | .value] | all' > /dev/null
+}
+for _ in $(seq 1 120); do watching && break; sleep 0.5; done
+watching || die "the informers are not watching 60 s after the API server came back: $(curl -sS "$APP/q/health/ready")"
 before=$(log_lines)
 fault REFUSED
 sleep "$OUTAGE_S"

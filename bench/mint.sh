@@ -100,8 +100,7 @@ mint_all() { # one mint per user with curl; prints namespace<TAB>ServiceAccount 
     code=$(curl -sS --max-time 15 -o "$WORK/answer.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $bearer" \
       -H "Content-Type: $ctype" --data-binary "$body" "$APP$path") || die "curl failed"
     [ "$code" = 201 ] || die "a mint answered $code: $(cat "$WORK/answer.json")"
-    jq -r '.token | split(".")[1] | gsub("-"; "+") | gsub("_"; "/") | . + "=="[0:((4 - length % 4) % 4)]
-           | @base64d | fromjson | .["kubernetes.io"] | [.namespace, .serviceaccount.name] | @tsv' "$WORK/answer.json"
+    jq -r .token "$WORK/answer.json" | jwt_claims | jq -r '.["kubernetes.io"] | [.namespace, .serviceaccount.name] | @tsv'
   done < "$WORK/mint.requests"
 }
 log "first mints for ${#USERS[@]} users (${USERS[*]})"

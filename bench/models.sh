@@ -216,10 +216,7 @@ limitador_requests() { curl -fsS "http://127.0.0.1:$LIMITADOR_PORT/stats" | jq .
 # token minted for them. Not GET /v1/access, which would read (and cache) every route's counters before the fake
 # knows the caller; it is asked below, once the first GET /v1/usage is measured, to confirm the userid.
 curl -fsS -X POST -H "Authorization: Bearer $BEARER" -H 'Content-Type: application/json' -d '{}' "$APP/v1/tokens" \
-  | jq -r .token | python3 -c 'import base64, json, sys
-payload = sys.stdin.read().strip().split(".")[1]
-print(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"].rsplit(":", 1)[1])' \
-  > "$WORK/userid" || die "no token minted for the caller, so no gateway userid"
+  | jq -r .token | jwt_claims | jq -r '.sub | split(":") | last' > "$WORK/userid" || die "no token minted for the caller, so no gateway userid"
 [ -s "$WORK/userid" ] || die "the minted token names no ServiceAccount"
 lim_before=$(limitador_requests)
 USAGE_START=$(date +%s.%N)

@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
+import org.maas.api.kubernetes.Election;
 import org.maas.api.kubernetes.Leadership;
 
 /**
@@ -49,14 +50,6 @@ public final class Controller implements AutoCloseable {
     public record Settings(String name, Duration resyncInterval, boolean leaderOnly) {
     }
 
-    /** Joining an election and asking whether this replica leads: {@link Leadership}, or a test's own. */
-    interface Election {
-
-        void join(String feature, Runnable gained, Runnable lost);
-
-        boolean isLeader();
-    }
-
     private final Settings settings;
     private final Election election;
     private final Runnable resync;
@@ -69,22 +62,9 @@ public final class Controller implements AutoCloseable {
     /**
      * {@code resync}: everything again (the periodic resync, {@link #resyncNow}, after becoming leader);
      * {@code leadershipChanged}: runs on this controller's thread whenever this replica gains or loses the Lease.
+     * {@code election}: {@link Leadership} in the service, a test's own in ControllerTest.
      */
-    public Controller(Settings settings, Leadership leadership, Runnable resync, Runnable leadershipChanged) {
-        this(settings, new Election() {
-            @Override
-            public void join(String feature, Runnable gained, Runnable lost) {
-                leadership.join(feature, gained, lost);
-            }
-
-            @Override
-            public boolean isLeader() {
-                return leadership.isLeader();
-            }
-        }, resync, leadershipChanged);
-    }
-
-    Controller(Settings settings, Election election, Runnable resync, Runnable leadershipChanged) {
+    public Controller(Settings settings, Election election, Runnable resync, Runnable leadershipChanged) {
         this.settings = settings;
         this.election = election;
         this.resync = resync;

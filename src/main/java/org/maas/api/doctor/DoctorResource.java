@@ -17,13 +17,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.maas.api.admin.AdminAuthorizer;
 import org.maas.api.error.ApiError;
 import org.maas.api.identity.CallerAuthenticator;
-import org.maas.api.identity.MaasIdentity;
 import org.maas.api.kubernetes.KubernetesGuard;
-import org.maas.api.tier.TierCatalog;
-import org.maas.api.admin.AdminAuthorizer;
-import org.maas.api.admin.AdminAuthorizer;
 
 @Path("/v1/admin/doctor")
 @Tag(name = "admin")
@@ -32,17 +29,13 @@ public class DoctorResource {
     private final CallerAuthenticator authenticator;
     private final AdminAuthorizer authorizer;
     private final KubernetesGuard kubernetes;
-    private final TierCatalog tiers;
-    private final MaasIdentity identity;
     private final DoctorSetup doctor;
 
     DoctorResource(CallerAuthenticator authenticator, AdminAuthorizer authorizer, KubernetesGuard kubernetes,
-                   TierCatalog tiers, MaasIdentity identity, DoctorSetup doctor) {
+                   DoctorSetup doctor) {
         this.authenticator = authenticator;
         this.authorizer = authorizer;
         this.kubernetes = kubernetes;
-        this.tiers = tiers;
-        this.identity = identity;
         this.doctor = doctor;
     }
 

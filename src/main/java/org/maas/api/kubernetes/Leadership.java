@@ -27,7 +27,7 @@ import org.maas.api.config.MaasConfig;
  * Work that writes checks {@link #isLeader()} right before it writes.
  */
 @ApplicationScoped
-public class Leadership implements AutoCloseable {
+public class Leadership implements Election, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Leadership.class);
 
@@ -76,6 +76,7 @@ public class Leadership implements AutoCloseable {
      * {@code gained} whenever this replica becomes leader (at once if it is already) and {@code lost}
      * when it stops being one.
      */
+    @Override
     public synchronized void join(String feature, Runnable gained, Runnable lost) {
         if (closed) {
             return;
@@ -107,6 +108,7 @@ public class Leadership implements AutoCloseable {
         LOG.infof("%s joins the election on lease %s/%s", own.identity(), own.leaseNamespace(), own.leaseName());
     }
 
+    @Override
     public boolean isLeader() {
         return leader;
     }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.maas.api.apikey.ApiKeys.created;
+import static org.maas.api.testing.ApiKeys.created;
 
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
@@ -25,9 +25,9 @@ import org.maas.api.testing.ControlPlane.Pool;
 import org.maas.api.testing.ControlPlaneResource;
 import org.maas.api.testing.Identities;
 import org.maas.api.testing.LogCapture;
-import org.maas.api.token.TokenResourceTest;
-import org.maas.api.apikey.ApiKeys;
-import org.maas.api.token.TokenChecks;
+import org.maas.api.testing.ApiKeys;
+import org.maas.api.testing.TokenChecks;
+import org.maas.api.testing.TokenBoot;
 
 /**
  * The admin endpoints on the real control plane: an admin is a user of the group maas-admins, bound in each
@@ -36,11 +36,11 @@ import org.maas.api.token.TokenChecks;
  */
 @QuarkusTest
 @WithTestResource(value = ControlPlaneResource.class, initArgs = {
-        @ResourceArg(name = "namespace", value = TokenResourceTest.NAMESPACE),
-        @ResourceArg(name = "gateway", value = TokenResourceTest.GATEWAY)})
+        @ResourceArg(name = "namespace", value = TokenBoot.NAMESPACE),
+        @ResourceArg(name = "gateway", value = TokenBoot.GATEWAY)})
 class AdminResourceTest {
 
-    private static final MaasIdentity IDENTITY = Identities.forGateway(TokenResourceTest.GATEWAY);
+    private static final MaasIdentity IDENTITY = Identities.forGateway(TokenBoot.GATEWAY);
     private static final String AUDIENCE = IDENTITY.audience();
     private static final String FREE = IDENTITY.tierNamespace("free");
     private static final String PREMIUM = IDENTITY.tierNamespace("premium");

@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.maas.api.apikey.ApiKeys.create;
-import static org.maas.api.apikey.ApiKeys.created;
+import static org.maas.api.testing.ApiKeys.create;
+import static org.maas.api.testing.ApiKeys.created;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,9 +49,10 @@ import org.maas.api.testing.ControlPlane.Pool;
 import org.maas.api.testing.ControlPlaneResource;
 import org.maas.api.testing.Identities;
 import org.maas.api.testing.LogCapture;
-import org.maas.api.token.TokenResourceTest;
-import org.maas.api.token.DeniedTokenRequests;
-import org.maas.api.token.TokenChecks;
+import org.maas.api.testing.DeniedTokenRequests;
+import org.maas.api.testing.TokenChecks;
+import org.maas.api.testing.ApiKeys;
+import org.maas.api.testing.TokenBoot;
 
 /**
  * API keys on the real control plane: each key a Secret its token is bound to (a real TokenRequest with
@@ -59,11 +60,11 @@ import org.maas.api.token.TokenChecks;
  */
 @QuarkusTest
 @WithTestResource(value = ControlPlaneResource.class, initArgs = {
-        @ResourceArg(name = "namespace", value = TokenResourceTest.NAMESPACE),
-        @ResourceArg(name = "gateway", value = TokenResourceTest.GATEWAY)})
+        @ResourceArg(name = "namespace", value = TokenBoot.NAMESPACE),
+        @ResourceArg(name = "gateway", value = TokenBoot.GATEWAY)})
 class ApiKeyResourceTest {
 
-    private static final MaasIdentity IDENTITY = Identities.forGateway(TokenResourceTest.GATEWAY);
+    private static final MaasIdentity IDENTITY = Identities.forGateway(TokenBoot.GATEWAY);
     private static final String AUDIENCE = IDENTITY.audience();
     private static final String FREE = IDENTITY.tierNamespace("free");
     private static final String PREMIUM = IDENTITY.tierNamespace("premium");

@@ -5,7 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.maas.api.apikey.ApiKeys.created;
+import static org.maas.api.testing.ApiKeys.created;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -19,8 +19,9 @@ import org.maas.api.testing.ControlPlane;
 import org.maas.api.testing.ControlPlane.Pool;
 import org.maas.api.testing.ControlPlaneResource;
 import org.maas.api.testing.LogCapture;
-import org.maas.api.revocation.LeaderWork;
-import org.maas.api.token.TokenChecks;
+import org.maas.api.testing.LeaderWork;
+import org.maas.api.testing.TokenChecks;
+import org.maas.api.testing.ApiKeys;
 
 /**
  * The running service deletes long-expired keys on its own, once it has served a key request and leads (the

@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.maas.api.kubernetes.Election;
 
 /** The skeleton alone, with an election the test decides (the real one: PolicyReconcilerLeaderElectionTest). */
 class ControllerTest {
@@ -141,7 +142,7 @@ class ControllerTest {
         }
     }
 
-    private static final class FakeElection implements Controller.Election {
+    private static final class FakeElection implements Election {
 
         private volatile boolean leader;
         private Runnable gained = () -> { };

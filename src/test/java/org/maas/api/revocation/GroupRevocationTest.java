@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.maas.api.revocation.GroupFixtures.account;
 import static org.maas.api.revocation.GroupFixtures.join;
 import static org.maas.api.revocation.GroupFixtures.leave;
+import static org.maas.api.testing.LeaderWork.IDENTITY;
+import static org.maas.api.testing.LeaderWork.TIERS;
+import static org.maas.api.testing.LeaderWork.tiers;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.ResourceArg;
@@ -26,15 +29,14 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.maas.api.identity.MaasIdentity;
 import org.maas.api.kubernetes.Informers;
 import org.maas.api.kubernetes.Leadership;
 import org.maas.api.testing.ControlPlane;
 import org.maas.api.testing.ControlPlane.Pool;
 import org.maas.api.testing.ControlPlaneResource;
-import org.maas.api.testing.Identities;
 import org.maas.api.testing.LogCapture;
-import org.maas.api.token.TokenChecks;
+import org.maas.api.testing.TokenChecks;
+import org.maas.api.testing.LeaderWork;
 
 /**
  * maas.revocation.on-group-change=on on the real control plane: real Group objects (the Group CRD stand-in),
@@ -51,19 +53,8 @@ import org.maas.api.token.TokenChecks;
         @ResourceArg(name = "namespace", value = LeaderWork.NAMESPACE),
         @ResourceArg(name = "gateway", value = LeaderWork.GATEWAY),
         @ResourceArg(name = "overlays", value = LeaderWork.OVERLAYS)})
-public class GroupRevocationTest {
+class GroupRevocationTest {
 
-    /**
-     * Every group of premium and enterprise is a Group object; partner's maas-admins is not one (as a group from
-     * the identity provider): the API server's token file gives it to its admin users.
-     */
-    public static final String TIERS = """
-            - {name: free, level: 0, groups: [system:authenticated], description: "%s"}
-            - {name: premium, level: 1, groups: [premium-users, premium-contractors]}
-            - {name: partner, level: 1, groups: [partner-users, maas-admins]}
-            - {name: enterprise, level: 2, groups: [enterprise-users]}
-            """;
-    public static final MaasIdentity IDENTITY = Identities.forGateway(LeaderWork.GATEWAY);
     static final Duration WITHIN = Duration.ofSeconds(60);
     private static final ControlPlane PLANE = ControlPlane.shared();
     private static final KubernetesClient ADMIN = PLANE.admin();
@@ -271,18 +262,6 @@ public class GroupRevocationTest {
     private static String namespaceOf(String token) {
         String[] sub = TokenChecks.claims(token).path("sub").asText().split(":");
         return sub[2];
-    }
-
-    /** Writes the tier ConfigMap (with a fresh marker, so it always changes) and waits until maas-api serves it. */
-    public static void tiers(String template) {
-        String marker = "config " + UUID.randomUUID();
-        ADMIN.configMaps().inNamespace(LeaderWork.NAMESPACE).withName("tier-to-group-mapping")
-                .edit(map -> {
-                    map.getData().put("tiers", template.formatted(marker));
-                    return map;
-                });
-        await("maas-api serves the tier config").atMost(WITHIN).until(() -> given().get("/v1/tiers").then()
-                .statusCode(200).extract().jsonPath().getList("description").contains(marker));
     }
 
     private static String mint(ControlPlane.User user) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The file source, as a local run uses it: edits are served without a restart, bad edits are not. Each
  * test first serves a file of its own, so the tests run in any order; the file at start:
- * {@link FileTierSourceStartTest}.
+ * {@link TierLookupResourceTest#theFileSourceServesItsTiersFromTheStart()}.
  */
 @QuarkusTest
 @TestProfile(FileTierSourceTest.WatchedFile.class)

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.maas.api.testing.ControlPlane;
 import org.maas.api.testing.ControlPlane.Pool;
 import org.maas.api.testing.ControlPlaneResource;
+import org.maas.api.testing.TokenBoot;
 
 /**
  * Tokens and keys on the real control plane, maas-api authenticated as its own ServiceAccount with exactly
@@ -28,8 +29,8 @@ import org.maas.api.testing.ControlPlaneResource;
  */
 @QuarkusTest
 @WithTestResource(value = ControlPlaneResource.class, initArgs = {
-        @ResourceArg(name = "namespace", value = "maas-api-rbac-tokens"),
-        @ResourceArg(name = "gateway", value = "rbac-tokens-gw")})
+        @ResourceArg(name = "namespace", value = TokenBoot.NAMESPACE),
+        @ResourceArg(name = "gateway", value = TokenBoot.GATEWAY)})
 class ShippedRbacTokensTest {
 
     private static final String AUDIENCE = "rbac-tokens-gw-sa";

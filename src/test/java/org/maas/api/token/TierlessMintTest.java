@@ -12,13 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.maas.api.testing.ControlPlane;
 import org.maas.api.testing.ControlPlane.Pool;
 import org.maas.api.testing.ControlPlaneResource;
-import org.maas.api.revocation.LeaderWork;
-import org.maas.api.revocation.GroupRevocationTest;
+import org.maas.api.testing.LeaderWork;
 
 /**
  * A caller whose groups match no tier. The API server gives every user system:authenticated, which the shipped
- * tiers map to free, so this needs a tier config without such a tier: GroupRevocationTest's boot, whose tier
- * ConfigMap the tests write.
+ * tiers map to free, so this needs a tier config without such a tier: the LeaderWork boot (GroupRevocationTest's),
+ * whose tier ConfigMap the tests write.
  */
 @QuarkusTest
 @TestProfile(LeaderWork.class)
@@ -31,17 +30,17 @@ class TierlessMintTest {
     @Test
     void aUserWithoutATierIsForbiddenAndToldTheGroups() {
         ControlPlane.User user = ControlPlane.shared().user(Pool.FREE); // system:authenticated only
-        GroupRevocationTest.tiers(GroupRevocationTest.TIERS.replace("groups: [system:authenticated]",
+        LeaderWork.tiers(LeaderWork.TIERS.replace("groups: [system:authenticated]",
                 "groups: [everyone-else]"));
         try {
             given().auth().oauth2(user.token()).post("/v1/tokens").then().statusCode(403)
                     .body("error", equalTo("forbidden"))
                     .body("message", org.hamcrest.Matchers.containsString("[system:authenticated]"));
             assertTrue(ControlPlane.shared().admin().serviceAccounts().inAnyNamespace()
-                    .withField("metadata.name", GroupRevocationTest.IDENTITY.serviceAccountName(user.name())).list()
+                    .withField("metadata.name", LeaderWork.IDENTITY.serviceAccountName(user.name())).list()
                     .getItems().isEmpty(), "nothing created");
         } finally {
-            GroupRevocationTest.tiers(GroupRevocationTest.TIERS);
+            LeaderWork.tiers(LeaderWork.TIERS);
         }
     }
 }

@@ -52,6 +52,9 @@ import org.maas.api.testing.Identities;
 import org.maas.api.testing.LogCapture;
 import org.maas.api.account.Accounts;
 import org.maas.api.account.Expiration;
+import org.maas.api.testing.TokenChecks;
+import org.maas.api.testing.DeniedTokenRequests;
+import org.maas.api.testing.TokenBoot;
 
 /**
  * Mint and revoke on the real control plane, maas-api as its own ServiceAccount with the shipped RBAC: every
@@ -60,14 +63,11 @@ import org.maas.api.account.Expiration;
  */
 @QuarkusTest
 @WithTestResource(value = ControlPlaneResource.class, initArgs = {
-        @ResourceArg(name = "namespace", value = TokenResourceTest.NAMESPACE),
-        @ResourceArg(name = "gateway", value = TokenResourceTest.GATEWAY)})
-public class TokenResourceTest {
+        @ResourceArg(name = "namespace", value = TokenBoot.NAMESPACE),
+        @ResourceArg(name = "gateway", value = TokenBoot.GATEWAY)})
+class TokenResourceTest {
 
-    /** The boot of ShippedRbacTokensTest, ApiKeyResourceTest and AdminResourceTest too: one start for all four. */
-    public static final String NAMESPACE = "maas-api-rbac-tokens";
-    public static final String GATEWAY = "rbac-tokens-gw";
-    private static final MaasIdentity IDENTITY = Identities.forGateway(GATEWAY);
+    private static final MaasIdentity IDENTITY = Identities.forGateway(TokenBoot.GATEWAY);
     private static final String AUDIENCE = IDENTITY.audience();
     private static final String FREE = IDENTITY.tierNamespace("free");
     private static final String PREMIUM = IDENTITY.tierNamespace("premium");

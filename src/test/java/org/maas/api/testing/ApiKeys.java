@@ -1,4 +1,4 @@
-package org.maas.api.apikey;
+package org.maas.api.testing;
 
 import static io.restassured.RestAssured.given;
 
@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import java.time.Instant;
-import org.maas.api.testing.ControlPlane;
 
 /** Calls of the key endpoints and looks at key Secrets on the real control plane, for the API tests. */
 public final class ApiKeys {

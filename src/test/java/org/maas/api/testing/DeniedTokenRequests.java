@@ -1,11 +1,10 @@
-package org.maas.api.token;
+package org.maas.api.testing;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.maas.api.testing.ControlPlane;
 
 /**
  * The API server answers 403 Forbidden to every TokenRequest for one ServiceAccount, while open: a

@@ -1,4 +1,4 @@
-package org.maas.api.token;
+package org.maas.api.testing;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.maas.api.testing.ControlPlane;
 
 /**
  * What the real control plane says about tokens, asked the way the gateway asks (a TokenReview with its
