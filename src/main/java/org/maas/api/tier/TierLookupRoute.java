@@ -7,7 +7,6 @@ import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,10 +16,9 @@ import java.io.IOException;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
-import org.maas.api.error.ApiError;
 import org.maas.api.error.ApiException;
-import org.maas.api.error.ErrorCode;
 import org.maas.api.error.ErrorMapper;
+import org.maas.api.http.JsonErrors;
 
 /**
  * Serves {@code POST /v1/tiers/lookup} as a Vert.x route, on the event loop, without the REST layer: Authorino
@@ -37,6 +35,8 @@ class TierLookupRoute {
 
     private static final Logger LOG = Logger.getLogger(TierLookupRoute.class);
     private static final String JSON = "application/json";
+    /** What the REST layer answers a lookup with, so both paths send the same header. */
+    private static final String JSON_UTF8 = "application/json;charset=UTF-8";
 
     private final TierLookup lookup;
     private final TierLookupRequestReader reader;
@@ -100,24 +100,17 @@ class TierLookupRoute {
     }
 
     private void answer(RoutingContext ctx, Buffer body) {
-        HttpServerResponse response = ctx.response();
         try {
             Tier tier = lookup.lookup(reader.read(body.getBytes()));
             Buffer answer = answers.get(tier);
             if (answer == null) {
                 answer = encode(tier);
             }
-            response.putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(answer);
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8).end(answer);
         } catch (ApiException e) {
-            e.headers().forEach((name, value) -> {
-                // Connection belongs to HTTP/1.x; HTTP/2 ends the stream instead (as ErrorMapper does)
-                if (!name.equalsIgnoreCase("Connection") || ctx.request().version() != HttpVersion.HTTP_2) {
-                    response.putHeader(name, value);
-                }
-            });
-            error(response, e.status(), e.toError());
+            JsonErrors.send(ctx, e);
         } catch (JsonProcessingException e) {
-            error(response, 400, ApiError.of(ErrorCode.BAD_REQUEST, ErrorMapper.describe(e)));
+            JsonErrors.send(ctx, ApiException.badRequest(ErrorMapper.describe(e)));
         } catch (IOException | RuntimeException e) {
             ctx.fail(e); // RouterFailures logs it and answers the JSON 500
         }
@@ -129,14 +122,5 @@ class TierLookupRoute {
         copy.put(tier, answer);
         answers = copy;
         return answer;
-    }
-
-    private void error(HttpServerResponse response, int status, ApiError error) {
-        try {
-            response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-                    .end(Buffer.buffer(writer.writeValueAsBytes(error)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -5,8 +5,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.emptyOrNullString;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
@@ -78,6 +80,33 @@ class TierLookupBadInputTest {
                 .body("error", not(emptyOrNullString()))
                 .body("message", org.hamcrest.Matchers.containsString(message))
                 .body("tier", equalTo(null));
+    }
+
+    /**
+     * The requests Authorino does not send (here: an Accept list) go to the REST layer instead of the route: the same
+     * body gets the same status, error and message from both, and a JSON media type.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource({"badBodies", "answeredBodies"})
+    void theRestLayerAnswersLikeTheRoute(String name, String contentType, String body, int status, String message) {
+        if (!contentType.equals(JSON)) {
+            return; // the route takes only application/json: the other types are the REST layer's already
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
+        Response route = given().header("Content-Type", JSON).body(bytes).post("/v1/tiers/lookup");
+        Response rest = given().header("Content-Type", JSON).accept("application/json, text/plain").body(bytes)
+                .post("/v1/tiers/lookup");
+        rest.then().statusCode(status).contentType(startsWith("application/json"))
+                .body(status == 200 ? "displayName" : "message", org.hamcrest.Matchers.containsString(message));
+        assertEquals(route.statusCode(), rest.statusCode(), "status");
+        assertEquals(route.jsonPath().getMap(""), rest.jsonPath().getMap(""), "the error object");
+        assertEquals(route.contentType(), rest.contentType(), "Content-Type");
+    }
+
+    static Stream<Arguments> answeredBodies() {
+        return Stream.of(
+                bad("a tier", JSON, "{\"groups\": [\"premium-users\"]}", 200, "Premium Tier"),
+                bad("no tier", JSON, "{\"groups\": [\"stranger\"]}", 404, "no tier for groups"));
     }
 
     private static Arguments bad(String name, String contentType, String body, int status, String message) {
