@@ -39,11 +39,14 @@ class HostileHttpTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Read bounds short enough for a test to wait them out. */
+    /**
+     * Read bounds short enough for a test to wait them out (each stalled-client test waits one). The body's stays
+     * under the idle one, so that the body tests are closed by the body deadline, not by the idle timeout.
+     */
     public static class ShortReadTimeouts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("maas.http.body-timeout", "2s", "quarkus.http.idle-timeout", "3s");
+            return Map.of("maas.http.body-timeout", "1s", "quarkus.http.idle-timeout", "2s");
         }
     }
 

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
-import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
@@ -24,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.maas.api.testing.ControlPlane;
+import org.maas.api.token.TokenChecks;
 
 /**
  * What the two opt-in classes share: every opt-in feature switched on with a fast Lease
@@ -34,8 +34,6 @@ final class OptInFeatures {
 
     static final ControlPlane PLANE = ControlPlane.shared();
     static final Duration WITHIN = Duration.ofSeconds(60);
-    /** kube-apiserver caches a successful token authentication 10 s: a revocation shows within that. */
-    static final Duration TOKEN_CACHE = Duration.ofSeconds(30);
 
     static final ResourceDefinitionContext MODELS = new ResourceDefinitionContext.Builder()
             .withGroup("serving.kserve.io").withVersion("v1alpha2").withKind("LLMInferenceService")
@@ -189,17 +187,16 @@ final class OptInFeatures {
                 .filter(s -> id.equals(s.getMetadata().getUid())).findFirst().orElse(null);
     }
 
+    /** Reviews that the API server's token cache never answers: {@link TokenChecks#review}. */
     static TokenReview review(String token, String audience) {
-        return admin().authentication().v1().tokenReviews().create(new TokenReviewBuilder().withNewSpec()
-                .withToken(token).withAudiences(audience).endSpec().build());
+        return TokenChecks.review(token, audience);
     }
 
     static boolean authenticates(String token, String audience) {
-        return Boolean.TRUE.equals(review(token, audience).getStatus().getAuthenticated());
+        return TokenChecks.authenticates(token, audience);
     }
 
     static void awaitRefused(String token, String audience) {
-        await("the API server refuses the revoked token").atMost(TOKEN_CACHE)
-                .until(() -> !authenticates(token, audience));
+        TokenChecks.awaitRefused(token, audience);
     }
 }

@@ -1,19 +1,16 @@
 package org.maas.api.token;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
-import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.maas.api.testing.ControlPlane;
@@ -59,7 +56,7 @@ class ShippedRbacTokensTest {
 
         given().auth().oauth2(user.token()).delete("/v1/tokens").then().statusCode(204);
 
-        assertRefusedWithinTheApiServersTokenCache(token);
+        TokenChecks.awaitRefused(token, AUDIENCE);
     }
 
     @Test
@@ -72,7 +69,7 @@ class ShippedRbacTokensTest {
 
         given().auth().oauth2(user.token()).delete("/v1/api-keys/" + revoked.path("id")).then().statusCode(204);
 
-        assertRefusedWithinTheApiServersTokenCache(revoked.path("key"));
+        TokenChecks.awaitRefused(revoked.path("key"), AUDIENCE);
         assertTrue(review(kept, AUDIENCE).getStatus().getAuthenticated(), "the other key is untouched");
     }
 
@@ -86,26 +83,14 @@ class ShippedRbacTokensTest {
                 "no gateway credential");
     }
 
-    /**
-     * kube-apiserver caches a successful token authentication for 10 s (its TokenSuccessCacheTTL, per token and
-     * audiences): a token reviewed just before its revocation is still accepted until then, one never reviewed
-     * is refused at once.
-     */
-    private static void assertRefusedWithinTheApiServersTokenCache(String token) {
-        await("the API server refuses the revoked token").atMost(Duration.ofSeconds(20))
-                .until(() -> !Boolean.TRUE.equals(review(token, AUDIENCE).getStatus().getAuthenticated()));
-    }
 
     private static String createKey(ControlPlane.User user, String name) {
         return given().auth().oauth2(user.token()).contentType(ContentType.JSON).body("{\"name\":\"" + name + "\"}")
                 .post("/v1/api-keys").then().statusCode(201).extract().path("key");
     }
 
+    /** Never answered from the API server's token cache: {@link TokenChecks#review}. */
     private static TokenReview review(String token, String audience) {
-        var spec = new TokenReviewBuilder().withNewSpec().withToken(token);
-        if (audience != null) {
-            spec.withAudiences(audience);
-        }
-        return PLANE.admin().authentication().v1().tokenReviews().create(spec.endSpec().build());
+        return TokenChecks.review(token, audience);
     }
 }
