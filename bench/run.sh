@@ -345,6 +345,11 @@ if [ "${BENCH_MEMORY:-1}" = 1 ]; then
   bench_cleanup # the lookup's processes stop before the next part starts
   APP_PID=""
   NGINX_PID=""
-  bench/memory.sh
-  cat bench-results/memory/summary.txt >> "$RESULTS/summary.txt"
+  memory_status=0
+  bench/memory.sh || memory_status=$?
+  [ -f bench-results/memory/summary.txt ] && cat bench-results/memory/summary.txt >> "$RESULTS/summary.txt"
 fi
+
+# --- every part's figure next to issue 23's target, also when the memory part failed ---
+bench/targets.sh | tee -a "$RESULTS/summary.txt"
+exit "${memory_status:-0}"
