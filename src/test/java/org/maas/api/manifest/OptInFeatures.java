@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.maas.api.testing.ControlPlane;
-import org.maas.api.token.TokenChecks;
+import org.maas.api.testing.TokenChecks;
 
 /**
  * What the two opt-in classes share: every opt-in feature switched on with a fast Lease

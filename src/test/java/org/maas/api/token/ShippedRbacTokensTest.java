@@ -17,6 +17,7 @@ import org.maas.api.testing.ControlPlane;
 import org.maas.api.testing.ControlPlane.Pool;
 import org.maas.api.testing.ControlPlaneResource;
 import org.maas.api.testing.TokenBoot;
+import org.maas.api.testing.TokenChecks;
 
 /**
  * Tokens and keys on the real control plane, maas-api authenticated as its own ServiceAccount with exactly
