@@ -2,6 +2,7 @@ package org.maas.api.model;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Interner;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,6 +62,8 @@ public class ModelAccess {
     private final Counter leftOut;
     private final long freshNanos;
     private final Cache<MaasSubject, Visible> lastVisible;
+    /** Equal answers (a tier's callers granted through its group) are one list: GET /v1/models encodes it once. */
+    private final Interner<List<Model>> answers = Interner.newWeakInterner();
 
     @Inject
     ModelAccess(KubernetesClient client, MaasConfig config, MeterRegistry registry) {
@@ -107,11 +110,12 @@ public class ModelAccess {
                 allowed.add(models.get(i));
             }
         }
-        allowed = List.copyOf(allowed);
-        if (complete && !models.isEmpty()) { // a failed review is asked again by the next request
-            lastVisible.put(subject, new Visible(models, allowed, oldest + freshNanos));
+        if (!complete || models.isEmpty()) { // a failed review is asked again by the next request
+            return List.copyOf(allowed);
         }
-        return allowed;
+        List<Model> answer = answers.intern(List.copyOf(allowed));
+        lastVisible.put(subject, new Visible(models, answer, oldest + freshNanos));
+        return answer;
     }
 
     /**
