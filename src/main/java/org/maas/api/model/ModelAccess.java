@@ -1,5 +1,8 @@
 package org.maas.api.model;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Interner;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +34,12 @@ import org.maas.api.identity.MaasSubject;
  * failed is left out of the answer (logged once per request, counted in {@code maas_models_left_out}); only
  * when no review the request waited for succeeded and every failure is the API server being unavailable does
  * the request answer 503 (the list would be a guess), decisions from the cache aside.
+ *
+ * <p>{@link #visible} remembers its last answer per subject (at most {@code maas.models.access-cache-max-entries}
+ * models in all): the same list of models is answered again without asking the cache a thousand times (the
+ * cost of a warm GET /v1/models) while the decisions it rests on cannot have changed: until the oldest of them
+ * reaches half the TTL, when the decision cache would start refreshing it. So the answer is exactly what asking
+ * every decision again would give, and never older than the TTL.
  */
 @ApplicationScoped
 public class ModelAccess {
@@ -44,9 +53,17 @@ public class ModelAccess {
     public record Verdict(Model model, Boolean allowed, String reason, String failure) {
     }
 
+    /** {@code allowed} of {@code models} (the catalog's list, compared by identity), until {@code freshUntil} (nanoTime). */
+    private record Visible(List<Model> models, List<Model> allowed, long freshUntil) {
+    }
+
     private final ExecutorService pool;
     private final AccessReview reviews;
     private final Counter leftOut;
+    private final long freshNanos;
+    private final Cache<MaasSubject, Visible> lastVisible;
+    /** Equal answers (a tier's callers granted through its group) are one list: GET /v1/models encodes it once. */
+    private final Interner<List<Model>> answers = Interner.newWeakInterner();
 
     @Inject
     ModelAccess(KubernetesClient client, MaasConfig config, MeterRegistry registry) {
@@ -58,6 +75,13 @@ public class ModelAccess {
         });
         this.reviews = new CachedAccessReview(new SubjectAccessReviews(client, pool, registry),
                 config.models().accessCacheTtl(), config.models().accessCacheMaxEntries(), pool);
+        // refreshAfterWrite of the decisions (RefreshAheadCache): no decision younger than this changes
+        this.freshNanos = config.models().accessCacheTtl().dividedBy(2).toNanos();
+        this.lastVisible = Caffeine.newBuilder()
+                .maximumWeight(config.models().accessCacheMaxEntries())
+                .weigher((MaasSubject subject, Visible visible) -> visible.allowed().size() + 1)
+                .expireAfterWrite(config.models().accessCacheTtl())
+                .build();
         this.leftOut = Counter.builder("maas_models_left_out")
                 .description("Models left out of a GET /v1/models, /v1/usage or /v1/access answer because their access review failed (fail closed)")
                 .withRegistry(registry).withTags("reason", "review_failed");
@@ -68,8 +92,30 @@ public class ModelAccess {
      * needs; the request's deadline (KubernetesGuard) interrupts the wait.
      */
     public List<Model> visible(MaasSubject subject, List<Model> models) {
-        return verdicts(subject, models, "GET /v1/models").stream()
-                .filter(verdict -> Boolean.TRUE.equals(verdict.allowed())).map(Verdict::model).toList();
+        Visible last = lastVisible.getIfPresent(subject);
+        if (last != null && last.models() == models && System.nanoTime() - last.freshUntil() < 0) {
+            return last.allowed();
+        }
+        List<AccessReview.Decision> decisions = decide(subject, models, "GET /v1/models");
+        List<Model> allowed = new ArrayList<>();
+        long oldest = 0;
+        boolean complete = true;
+        for (int i = 0; i < models.size(); i++) {
+            AccessReview.Decision decision = decisions.get(i);
+            complete &= !decision.failed();
+            if (i == 0 || decision.reviewedAt() - oldest < 0) {
+                oldest = decision.reviewedAt();
+            }
+            if (decision.allowed()) {
+                allowed.add(models.get(i));
+            }
+        }
+        if (!complete || models.isEmpty()) { // a failed review is asked again by the next request
+            return List.copyOf(allowed);
+        }
+        List<Model> answer = answers.intern(List.copyOf(allowed));
+        lastVisible.put(subject, new Visible(models, answer, oldest + freshNanos));
+        return answer;
     }
 
     /**
@@ -77,6 +123,18 @@ public class ModelAccess {
      * an answer, and 503 as said above. {@code asker} names who asks in the log line of a failure.
      */
     public List<Verdict> verdicts(MaasSubject subject, List<Model> models, String asker) {
+        List<AccessReview.Decision> decisions = decide(subject, models, asker);
+        List<Verdict> verdicts = new ArrayList<>(models.size());
+        for (int i = 0; i < models.size(); i++) {
+            AccessReview.Decision decision = decisions.get(i);
+            verdicts.add(decision.failed() ? new Verdict(models.get(i), null, null, decision.failure().getMessage())
+                    : new Verdict(models.get(i), decision.allowed(), decision.reason(), null));
+        }
+        return verdicts;
+    }
+
+    /** Every model's decision, in order; the failures counted, logged, and 503 as said above. */
+    private List<AccessReview.Decision> decide(MaasSubject subject, List<Model> models, String asker) {
         long start = System.nanoTime();
         List<CompletableFuture<AccessReview.Decision>> pending = new ArrayList<>(models.size());
         for (Model model : models) {
@@ -90,19 +148,18 @@ public class ModelAccess {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e); // an AccessReview answers every failure as a Decision
         }
-        List<Verdict> verdicts = new ArrayList<>(models.size());
+        List<AccessReview.Decision> decisions = new ArrayList<>(models.size());
         List<String> failedModels = new ArrayList<>();
         ApiException firstFailure = null;
         boolean allUnavailable = true;
         boolean reviewedNow = false; // a review this request waited for succeeded
         for (int i = 0; i < models.size(); i++) {
             AccessReview.Decision decision = pending.get(i).join();
+            decisions.add(decision);
             if (!decision.failed()) {
                 reviewedNow |= decision.reviewedAt() - start >= 0;
-                verdicts.add(new Verdict(models.get(i), decision.allowed(), decision.reason(), null));
                 continue;
             }
-            verdicts.add(new Verdict(models.get(i), null, null, decision.failure().getMessage()));
             failedModels.add(models.get(i).key());
             firstFailure = firstFailure == null ? decision.failure() : firstFailure;
             allUnavailable &= decision.failure().status() == 503;
@@ -116,7 +173,7 @@ public class ModelAccess {
                     + " first %s: %s", asker, failedModels.size(), subject.username(), failedModels.get(0),
                     firstFailure.getMessage());
         }
-        return verdicts;
+        return decisions;
     }
 
     @PreDestroy

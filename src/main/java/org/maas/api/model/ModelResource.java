@@ -1,5 +1,10 @@
 package org.maas.api.model;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -7,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.UncheckedIOException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -37,12 +43,21 @@ public class ModelResource {
     private final TierCatalog tiers;
     private final VisibleModels visible;
     private final KubernetesGuard kubernetes;
+    private final ObjectWriter writer;
+    /**
+     * The answer encoded once per list of visible models, by identity (weak keys: an entry goes with its list).
+     * ModelAccess hands out the same list while its answer holds, one list for equal answers; at most 1 MiB.
+     */
+    private final Cache<List<Model>, byte[]> encoded = Caffeine.newBuilder().weakKeys()
+            .maximumWeight(1 << 20).weigher((List<Model> models, byte[] body) -> body.length).build();
 
-    ModelResource(CallerAuthenticator authenticator, TierCatalog tiers, VisibleModels visible, KubernetesGuard kubernetes) {
+    ModelResource(CallerAuthenticator authenticator, TierCatalog tiers, VisibleModels visible, KubernetesGuard kubernetes,
+                  ObjectMapper mapper) {
         this.authenticator = authenticator;
         this.tiers = tiers;
         this.visible = visible;
         this.kubernetes = kubernetes;
+        this.writer = mapper.writerFor(ModelList.class);
     }
 
     @GET
@@ -71,11 +86,20 @@ public class ModelResource {
     @APIResponse(responseCode = "429", ref = "TooManyRequests")
     @APIResponse(responseCode = "503", ref = "Unavailable")
     public Response list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        List<ModelInfo> models = kubernetes.call(() -> {
+        List<Model> models = kubernetes.call(() -> {
             Caller caller = authenticator.anyCaller(authorization);
             String tier = tiers.tierOf(caller).name();
-            return visible.of(caller, tier).stream().map(ModelInfo::of).toList();
+            return visible.of(caller, tier);
         });
-        return Response.ok(ModelList.of(models)).header("Cache-Control", "no-store").build();
+        return Response.ok(encoded.get(models, this::encode), MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", "no-store").build();
+    }
+
+    private byte[] encode(List<Model> models) {
+        try {
+            return writer.writeValueAsBytes(ModelList.of(models.stream().map(ModelInfo::of).toList()));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -230,6 +230,26 @@ class ModelResourceTest {
         assertEquals(Set.of(), ids(free, ns), "the free tier's group is not bound");
     }
 
+    /**
+     * The caller keeps asking while only the grant changes (no model added or changed): the answer remembered for
+     * them (ModelAccess) must not outlive the decision cache's TTL (1 s here).
+     */
+    @Test
+    void aRevokedGrantLeavesTheListWhileTheModelsStayTheSame() {
+        String ns = "models-revoked";
+        fixtures.onGateway(ns, "kept", "kept");
+        fixtures.onGateway(ns, "revoked", "revoked");
+        fixtures.grant(ns, "kept", FREE);
+        fixtures.grant(ns, "revoked", FREE);
+        String bearer = PLANE.user(Pool.FREE).token();
+        await().atMost(INFORMERS).until(() -> ids(bearer, ns).equals(Set.of("kept", "revoked")));
+        assertEquals(Set.of("kept", "revoked"), ids(bearer, ns), "asked again: the same answer");
+
+        admin.rbac().roleBindings().inNamespace(ns).withName("revoked-post").delete();
+        await("the revoked model leaves the caller's list").atMost(INFORMERS)
+                .until(() -> ids(bearer, ns).equals(Set.of("kept")));
+    }
+
     @Test
     void aModelWhoseReviewFailsIsLeftOut() throws Exception {
         String ns = "models-fail-closed";
