@@ -46,7 +46,7 @@ import org.maas.api.testing.ApiFaults;
 import org.maas.api.testing.ApiFaultsResource;
 import org.maas.api.testing.ControlPlane;
 import org.maas.api.testing.ControlPlane.Pool;
-import org.maas.api.token.TokenChecks;
+import org.maas.api.testing.TokenChecks;
 import org.maas.api.usage.LimitadorFake;
 import org.maas.client.ApiException;
 import org.maas.client.model.Access;
