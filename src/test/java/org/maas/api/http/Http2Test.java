@@ -3,6 +3,7 @@ package org.maas.api.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -127,6 +128,14 @@ class Http2Test {
 
         HttpResponse<String> unauthenticated = send(request("/v1/tokens").DELETE());
         assertJsonError(unauthenticated, 401, "unauthorized");
+    }
+
+    @Test
+    void theServerRunsOnLinuxEpollWhereTheJarShipsIt() {
+        String arch = System.getProperty("os.arch");
+        assumeTrue(System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64")),
+                "pom.xml ships epoll for Linux on x86-64 and arm64 only");
+        assertTrue(vertx.isNativeTransportEnabled(), () -> "Vert.x runs on Java NIO; epoll unavailable because: " + vertx.unavailableNativeTransportCause());
     }
 
     @Test
