@@ -135,7 +135,8 @@ class Http2Test {
         String arch = System.getProperty("os.arch");
         assumeTrue(System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64")),
                 "pom.xml ships epoll for Linux on x86-64 and arm64 only");
-        assertTrue(vertx.isNativeTransportEnabled(), () -> "Vert.x runs on Java NIO; epoll unavailable because: " + vertx.unavailableNativeTransportCause());
+        assertTrue(vertx.isNativeTransportEnabled(),
+                () -> "Vert.x runs on Java NIO; epoll unavailable because: " + vertx.unavailableNativeTransportCause());
     }
 
     @Test
