@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.maas.api.testing.ControlPlane;
+import org.maas.api.testing.ShortLease;
 import org.maas.api.testing.TokenChecks;
 
 /**
@@ -59,16 +60,13 @@ final class OptInFeatures {
     public static class AllOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.ofEntries(
-                    Map.entry("maas.policies.reconcile", "true"),
-                    Map.entry("maas.models.manage-access", "true"),
-                    Map.entry("maas.revocation.on-group-change", "on"),
-                    Map.entry("maas.revocation.resync-interval", "2s"),
-                    Map.entry("maas.api-keys.cleanup-grace", "1s"),
-                    Map.entry("maas.api-keys.cleanup-interval", "1s"),
-                    Map.entry("maas.policies.lease-duration", "3s"),
-                    Map.entry("maas.policies.lease-renew-deadline", "2s"),
-                    Map.entry("maas.policies.lease-retry-period", "200ms"));
+            return ShortLease.with(Map.of(
+                    "maas.policies.reconcile", "true",
+                    "maas.models.manage-access", "true",
+                    "maas.revocation.on-group-change", "on",
+                    "maas.revocation.resync-interval", "2s",
+                    "maas.api-keys.cleanup-grace", "1s",
+                    "maas.api-keys.cleanup-interval", "1s"));
         }
     }
 

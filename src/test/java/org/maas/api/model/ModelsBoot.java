@@ -2,6 +2,7 @@ package org.maas.api.model;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.Map;
+import org.maas.api.testing.ShortLease;
 
 /**
  * The one application the model and usage classes share (ModelResourceTest, ModelAccessChainTest,
@@ -30,12 +31,9 @@ public final class ModelsBoot {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("maas.models.manage-access", "true",
+            return ShortLease.with(Map.of("maas.models.manage-access", "true",
                     // a revoked grant shows in /v1/models after this; the default (30s) is only slower
-                    "maas.models.access-cache-ttl", "1s",
-                    "maas.policies.lease-duration", "3s",
-                    "maas.policies.lease-renew-deadline", "2s",
-                    "maas.policies.lease-retry-period", "200ms");
+                    "maas.models.access-cache-ttl", "1s"));
         }
     }
 }

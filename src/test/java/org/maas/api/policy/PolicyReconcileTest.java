@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.maas.api.testing.ControlPlane;
 import org.maas.api.testing.ControlPlaneResource;
+import org.maas.api.testing.ShortLease;
 import org.maas.api.tier.TierCatalog;
 
 /**
@@ -51,11 +52,8 @@ class PolicyReconcileTest {
     public static class Reconcile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("maas.policies.reconcile", "true",
-                    "maas.policies.lease-duration", "3s",
-                    "maas.policies.lease-renew-deadline", "2s",
-                    "maas.policies.lease-retry-period", "200ms",
-                    "maas.policies.resync-interval", "1h");
+            return ShortLease.with(Map.of("maas.policies.reconcile", "true",
+                    "maas.policies.resync-interval", "1h"));
         }
     }
 

@@ -38,13 +38,10 @@ public class LeaderWork implements QuarkusTestProfile {
         // No periodic resync and reviews cached for the whole run: a revocation GroupRevocationTest sees is the
         // work of an event (a Group change, an account added) or of a tier config change it made, and a mint
         // after a Group change reuses the review made before it, as within the shipped 30 s TTL.
-        return Map.of("maas.revocation.on-group-change", "on",
+        return ShortLease.with(Map.of("maas.revocation.on-group-change", "on",
                 "maas.revocation.resync-interval", "1h",
                 "maas.identity.review-cache-ttl", "1h",
-                "maas.api-keys.cleanup-interval", "1s",
-                "maas.policies.lease-duration", "3s",
-                "maas.policies.lease-renew-deadline", "2s",
-                "maas.policies.lease-retry-period", "200ms");
+                "maas.api-keys.cleanup-interval", "1s"));
     }
 
     /** Writes the tier ConfigMap (with a fresh marker, so it always changes) and waits until maas-api serves it. */
