@@ -43,7 +43,7 @@ BENCH_NAME=bench-mint
 # shellcheck source=bench/common.sh
 . bench/common.sh
 
-install_missing wrk curl jq openssl python3
+install_missing wrk curl jq openssl
 [ -f "$JAR" ] || die "$JAR missing: run 'make bench' (it builds first)"
 JVM_OPTS=$(deployment_jvm_opts)
 require_free_ports "BENCH_MINT_APP_PORT" "$APP_PORT"
