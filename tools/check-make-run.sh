@@ -23,4 +23,9 @@ if [ "$answer" != "$expected" ]; then
   tail -30 "$log" >&2
   exit 1
 fi
+# A newcomer's first start has nothing to warn about: every WARN or ERROR line of the service is a fault here.
+if grep -E '^[0-9-]+T[0-9:.]+[^ ]* +(WARN|ERROR) ' "$log" >&2; then
+  echo "make run: the service logged the WARN or ERROR lines above ($log)" >&2
+  exit 1
+fi
 echo "ok: make run answers a tier lookup on port $port: $answer"

@@ -253,8 +253,8 @@ public interface MaasConfig {
         /** File source: a path to watch; when unset, the bundled default tiers (not watched). */
         Optional<@NonBlank String> file();
 
-        /** How often the file source looks for changes. */
-        @WithDefault("500ms")
+        /** How often the file source looks for changes (Quarkus' scheduler runs nothing more often than every second). */
+        @WithDefault("1s")
         @PositiveDuration
         Duration filePollInterval();
 

@@ -38,7 +38,7 @@ class FileTierSourceTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             write(FILE, TIERS);
-            return Map.of("maas.tiers.file", FILE.toString(), "maas.tiers.file-poll-interval", "100ms");
+            return Map.of("maas.tiers.file", FILE.toString(), "maas.tiers.file-poll-interval", "1s");
         }
     }
 
