@@ -14,6 +14,7 @@ import io.quarkus.test.junit.TestProfile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -41,7 +42,7 @@ class HostileHttpTest {
 
     /**
      * Read bounds short enough for a test to wait them out (each stalled-client test waits one). The body's stays
-     * under the idle one, so that the body tests are closed by the body deadline, not by the idle timeout.
+     * under the idle one; a client that sends nothing meets whichever comes first, a trickling one only the body's.
      */
     public static class ShortReadTimeouts implements QuarkusTestProfile {
         @Override
@@ -125,6 +126,36 @@ class HostileHttpTest {
     void aBodyShorterThanDeclaredIsClosed() throws IOException {
         assertClosedBySilence("POST /v1/tiers/lookup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 100\r\n\r\n{\"groups\":");
+    }
+
+    /**
+     * A body that keeps coming, a byte whenever the server has said nothing for 300 ms, never goes idle for the idle
+     * timeout (2 s): only the body deadline (1 s from the headers) can end it. 100 bytes of 1,000 declared take at
+     * least 30 s, far beyond that deadline.
+     */
+    @Test
+    void aBodyTrickledByteByByteIsEndedByTheBodyDeadline() throws IOException {
+        try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+            socket.setSoTimeout(300);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/tiers/lookup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 1000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            for (int sent = 0; sent < 100; ) {
+                try {
+                    if (in.read() < 0) {
+                        return; // closed by the server
+                    }
+                } catch (SocketTimeoutException quiet) {
+                    out.write(' '); // JSON's leading whitespace: the body stays valid so far
+                    out.flush();
+                    sent++;
+                } catch (SocketException closed) {
+                    return; // reset by the server, or a write after its close
+                }
+            }
+            throw new AssertionError("the server kept reading a trickled body for 100 bytes");
+        }
     }
 
     /** Sends {@code partial}, then nothing: the server must close the connection (read sees its end). */
