@@ -102,7 +102,7 @@ class ModelResourceTest {
 
         await().atMost(INFORMERS).until(() -> ids(bearer, ns).size() == 2);
         JsonPath body = given().header("Authorization", "Bearer " + bearer).get("/v1/models")
-                .then().statusCode(200).contentType("application/json").header("Cache-Control", "no-store")
+                .then().statusCode(200).header("Content-Type", "application/json;charset=UTF-8").header("Cache-Control", "no-store")
                 .body("object", equalTo("list")).extract().jsonPath();
         Map<String, Object> ready = body.getMap("data.find { it.id == 'org/ready' }");
         assertEquals(Set.of("id", "object", "created", "owned_by", "url", "ready"), ready.keySet());
