@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,8 +39,9 @@ import org.maas.api.identity.MaasSubject;
  * <p>{@link #visible} remembers its last answer per subject (at most {@code maas.models.access-cache-max-entries}
  * models in all): the same list of models is answered again without asking the cache a thousand times (the
  * cost of a warm GET /v1/models) while the decisions it rests on cannot have changed: until the oldest of them
- * reaches half the TTL, when the decision cache would start refreshing it. So the answer is exactly what asking
- * every decision again would give, and never older than the TTL.
+ * reaches half the TTL, when the decision cache would start refreshing it. So the answer is what the decision
+ * cache would give (unless its size bound evicted a decision, which would be reviewed again), and never older
+ * than the TTL.
  */
 @ApplicationScoped
 public class ModelAccess {
@@ -80,7 +82,7 @@ public class ModelAccess {
         this.lastVisible = Caffeine.newBuilder()
                 .maximumWeight(config.models().accessCacheMaxEntries())
                 .weigher((MaasSubject subject, Visible visible) -> visible.allowed().size() + 1)
-                .expireAfterWrite(config.models().accessCacheTtl())
+                .expireAfterWrite(Duration.ofNanos(freshNanos)) // no use after freshUntil, at most this after the write
                 .build();
         this.leftOut = Counter.builder("maas_models_left_out")
                 .description("Models left out of a GET /v1/models, /v1/usage or /v1/access answer because their access review failed (fail closed)")
