@@ -8,20 +8,24 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Lookups by tier and outcome, and how long they take by status. The lookup's duration is its own timer,
  * not Quarkus' {@code http_server_requests} (application.properties leaves the path out of it): that one
- * builds its tags and finds its timer in the registry on every request, which cost the lookup 14% of its
- * CPU (docs/performance.md). Both are cached here per outcome and tier, and per status.
+ * builds its tags and finds its timer in the registry on every request: 14% of the lookup's CPU samples in a JFR
+ * profile (docs/performance.md, the first section). Both are cached here per outcome and tier, and per status.
  */
 @Singleton // no client proxy on the lookup's hot path
 class TierLookupMetrics {
 
     private final MeterRegistry registry;
     private final Map<TierMatch.Outcome, Map<String, Counter>> counters = new EnumMap<>(TierMatch.Outcome.class);
-    /** By status code; a race fills a slot twice with the same timer (the registry returns the registered one). */
-    private final Timer[] timers = new Timer[600];
+    /**
+     * By status code, read and filled from every event loop (an atomic array publishes the Timer safely); a race
+     * fills a slot twice with the same timer (the registry returns the registered one).
+     */
+    private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(600);
 
     TierLookupMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -45,12 +49,13 @@ class TierLookupMetrics {
 
     /** One lookup's answer, from the route's first look at the request to the end of the response. */
     void time(int status, long nanos) {
-        Timer timer = status >= 100 && status < timers.length ? timers[status] : null;
+        boolean kept = status >= 100 && status < timers.length();
+        Timer timer = kept ? timers.get(status) : null;
         if (timer == null) {
             timer = Timer.builder("maas_tier_lookup").description("Tier lookups answered, by HTTP status")
                     .tag("status", String.valueOf(status)).register(registry);
-            if (status >= 100 && status < timers.length) {
-                timers[status] = timer;
+            if (kept) {
+                timers.set(status, timer);
             }
         }
         timer.record(nanos, TimeUnit.NANOSECONDS);
