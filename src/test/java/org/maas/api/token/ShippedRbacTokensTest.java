@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.maas.api.testing.TokenChecks.review;
 
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.quarkus.test.common.ResourceArg;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.maas.api.testing.ControlPlane;
 import org.maas.api.testing.ControlPlane.Pool;
 import org.maas.api.testing.ControlPlaneResource;
+import org.maas.api.testing.Identities;
 import org.maas.api.testing.TokenBoot;
 import org.maas.api.testing.TokenChecks;
 
@@ -31,7 +33,7 @@ import org.maas.api.testing.TokenChecks;
         @ResourceArg(name = "gateway", value = TokenBoot.GATEWAY)})
 class ShippedRbacTokensTest {
 
-    private static final String AUDIENCE = "rbac-tokens-gw-sa";
+    private static final String AUDIENCE = Identities.forGateway(TokenBoot.GATEWAY).audience();
     private static final ControlPlane PLANE = ControlPlane.shared();
 
     @Test
@@ -84,14 +86,8 @@ class ShippedRbacTokensTest {
                 "no gateway credential");
     }
 
-
     private static String createKey(ControlPlane.User user, String name) {
         return given().auth().oauth2(user.token()).contentType(ContentType.JSON).body("{\"name\":\"" + name + "\"}")
                 .post("/v1/api-keys").then().statusCode(201).extract().path("key");
-    }
-
-    /** Never answered from the API server's token cache: {@link TokenChecks#review}. */
-    private static TokenReview review(String token, String audience) {
-        return TokenChecks.review(token, audience);
     }
 }
