@@ -147,13 +147,13 @@ fault NONE
 
 # --- issue 24: what the jar writes to its log while the API server is away (no requests meanwhile) ---
 # the informers' watches re-established after the SILENT run above: every informer on the readiness data says
-# watching (Informers: back within about 8 s of the API server), at most 60 s
+# watching (Informers: back within about 8 s of the API server): 120 tries, 0.5 s apart (each at most 5 s)
 watching() {
   curl -sS --max-time 5 "$APP/q/health/ready" | jq -e '[.checks[] | select(.name == "kubernetes-informers")
     | .data // {} | to_entries[] | select(.key | endswith(".watching")) | .value] | all' > /dev/null
 }
 for _ in $(seq 1 120); do watching && break; sleep 0.5; done
-watching || die "the informers are not watching 60 s after the API server came back: $(curl -sS "$APP/q/health/ready")"
+watching || die "the informers are not watching after 120 tries since the API server came back: $(curl -sS "$APP/q/health/ready")"
 before=$(log_lines)
 fault REFUSED
 sleep "$OUTAGE_S"

@@ -6,10 +6,11 @@
 # Knobs (environment): BENCH_THREADS, BENCH_CONNECTIONS, BENCH_DURATION, BENCH_ROUNDS, BENCH_WARMUP,
 # BENCH_RATE, BENCH_PACED_CONNECTIONS, BENCH_PACED_DURATION, BENCH_NGINX_WORKERS, BENCH_APP_PORT,
 # BENCH_NGINX_PORT. The defaults are what docs/performance.md reports.
-# Then bench/mint.sh, the token-mint benchmark (its knobs are BENCH_MINT_*; BENCH_MINT=0 skips it), and
-# bench/models.sh, GET /v1/models (BENCH_MODELS_*; BENCH_MODELS=0 skips it), and bench/memory.sh, the RSS
-# under a stress profile (BENCH_MEMORY_*; BENCH_MEMORY=0 skips it; fails when the peak passes the request), and
-# bench/flood.sh, legitimate mints during a junk-bearer flood (BENCH_FLOOD_*; BENCH_FLOOD=0 skips it).
+# Then, in this order: bench/mint.sh, the token-mint benchmark (its knobs are BENCH_MINT_*; BENCH_MINT=0 skips it);
+# bench/models.sh, GET /v1/models and /v1/usage (BENCH_MODELS_*; BENCH_MODELS=0 skips it); bench/flood.sh,
+# legitimate mints during a junk-bearer flood (BENCH_FLOOD_*; BENCH_FLOOD=0 skips it); bench/memory.sh, the RSS
+# under a stress profile (BENCH_MEMORY_*; BENCH_MEMORY=0 skips it; fails when the peak passes the request); and
+# last bench/targets.sh, issue 23's targets from all their summaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
