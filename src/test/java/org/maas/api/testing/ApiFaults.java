@@ -447,15 +447,19 @@ public final class ApiFaults implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes what is open now. Each socket leaves the set as it is closed: a clear() afterwards would also forget a
+     * connection accepted meanwhile (a client reconnects within milliseconds), which then outlived every later fault.
+     */
     private void dropConnections() {
         for (Socket socket : open) {
+            open.remove(socket);
             try {
                 socket.close();
             } catch (IOException e) {
                 // closed already
             }
         }
-        open.clear();
     }
 
     /**
