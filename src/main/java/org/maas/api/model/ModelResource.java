@@ -39,9 +39,6 @@ import org.maas.api.tier.TierCatalog;
         description = "A token from POST /v1/tokens (what the gateway takes for the models)")
 public class ModelResource {
 
-    /** What the REST layer sends with a JSON entity; bytes get no charset of their own. */
-    private static final MediaType JSON_UTF8 = MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8");
-
     private final CallerAuthenticator authenticator;
     private final TierCatalog tiers;
     private final VisibleModels visible;
@@ -94,7 +91,7 @@ public class ModelResource {
             String tier = tiers.tierOf(caller).name();
             return visible.of(caller, tier);
         });
-        return Response.ok(encoded.get(models, this::encode), JSON_UTF8)
+        return Response.ok(encoded.get(models, this::encode))
                 .header("Cache-Control", "no-store").build();
     }
 
