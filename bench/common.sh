@@ -17,14 +17,9 @@ install_missing() {
   fi
 }
 
-# The deployment's JVM options: two lines of application.properties are the single source.
+# The deployment's JVM options (tools/deployment-jvm-options.sh reads them from application.properties).
 deployment_jvm_opts() {
-  local gc append
-  gc=$(sed -n 's/^quarkus\.kubernetes\.env\.vars\.gc-container-options=//p' src/main/resources/application.properties)
-  append=$(sed -n 's/^quarkus\.kubernetes\.env\.vars\.java-opts-append=//p' src/main/resources/application.properties)
-  [ -n "$gc" ] && [ -n "$append" ] \
-    || die "quarkus.kubernetes.env.vars.gc-container-options / java-opts-append not found in application.properties"
-  printf '%s %s' "$gc" "$append"
+  tools/deployment-jvm-options.sh || die "no JVM options for the jar"
 }
 
 # Fails when any of the loopback ports is taken; $1 names the knobs that move them.

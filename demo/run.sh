@@ -75,7 +75,8 @@ done
 grep -q '^ready' "$DIR/seed.out" || die "the cluster is not seeded after 60 s; see $DIR/seed.log"
 LIMITADOR=$(awk -F'\t' '$1 == "limitador" {print $2}' "$DIR/seed.out")
 
-KUBECONFIG="$DIR/maas-api.kubeconfig" java -XX:+UseSerialGC -Xmx256m \
+# shellcheck disable=SC2046 # the Deployment's JVM options, one word each
+KUBECONFIG="$DIR/maas-api.kubeconfig" java $(tools/deployment-jvm-options.sh) \
   -Dmaas.models.manage-access=true -Dmaas.usage.limitador-url="$LIMITADOR" \
   -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" -jar "$JAR" > "$DIR/maas-api.log" 2>&1 &
 APP_PID=$!
